@@ -1,0 +1,208 @@
+"""`minigrad.autograd`: backward(), grad(), Variable, Function, gradcheck, anomaly mode."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad.engine import root_node, run_backward
+from minigrad.errors import runtime
+from minigrad.function import Function, FunctionCtx
+from minigrad.function import accumulator as _accumulator
+from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.tensor import Tensor
+
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "Variable",
+    "backward",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "set_detect_anomaly",
+    "detect_anomaly",
+]
+
+
+def _seq(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _roots(outputs: list[Tensor], grads: list[Any]) -> list[tuple[Any, Tensor]]:
+    """Pair each output's node with its gradient, with PyTorch's checks and errors."""
+    if len(grads) < len(outputs):
+        grads = grads + [None] * (len(outputs) - len(grads))
+    roots = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if not out.requires_grad:
+            raise runtime(
+                "no_grad_fn",
+                f"element {i} of tensors does not require grad and does not have a grad_fn",
+                tensor=out,
+            )
+        if g is None:
+            if out.numel() != 1:
+                raise runtime(
+                    "nonscalar_backward",
+                    "grad can be implicitly created only for scalar outputs",
+                    tensor=out,
+                    node=out.grad_fn,
+                )
+            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(np.asarray(g, out._data.dtype))
+        if g.shape != out.shape:
+            raise runtime(
+                "gradient_shape",
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] "
+                f"has a shape of {out.shape!r}.",
+                tensor=out,
+                gradient=g,
+                node=out.grad_fn,
+            )
+        roots.append((root_node(out), g))
+    return roots
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate into the leaves' `.grad` the gradient of `tensors` (see Tensor.backward).
+
+    Args:
+        tensors: output tensor(s).
+        grad_tensors: the gradient of each output (None for a scalar output).
+        retain_graph: keep saved tensors for another backward (default: create_graph).
+        create_graph: record the backward pass, for higher-order gradients.
+        inputs: accumulate only into these tensors.
+    """
+    outputs = _seq(tensors)
+    roots = _roots(outputs, _seq(grad_tensors))
+    retain = create_graph if retain_graph is None else retain_graph
+    if inputs is None:
+        run_backward(roots, retain, create_graph)
+        return
+    targets = _seq(inputs)
+    if not targets:
+        raise runtime("backward_inputs", "`inputs` argument to `backward()` cannot be empty.")
+    capture = {root_node(t): t for t in targets}
+    got = run_backward(roots, retain, create_graph, capture)
+    for node, g in got.items():
+        t = capture[node]
+        if t.grad_fn is not None:  # a non-leaf input: PyTorch fills its .grad too
+            t._grad = g if t._grad is None else t._grad + g
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of `outputs` w.r.t. `inputs`, returned (no `.grad` is changed).
+
+    Args:
+        outputs: output tensor(s).
+        inputs: the tensors to differentiate with respect to.
+        grad_outputs: the gradient of each output (None for scalar outputs).
+        retain_graph: keep saved tensors (default: create_graph).
+        create_graph: record this computation, so the result can be differentiated again.
+        allow_unused: return None for inputs the outputs do not depend on, instead of failing.
+        materialize_grads: return zeros instead of None for unused inputs.
+    """
+    targets = _seq(inputs)
+    for t in targets:
+        if not t.requires_grad:
+            raise runtime("grad_input", "One of the differentiated Tensors does not require grad")
+    roots = _roots(_seq(outputs), _seq(grad_outputs))
+    retain = create_graph if retain_graph is None else retain_graph
+    nodes = [t.grad_fn if t.grad_fn is not None else _accumulator(t) for t in targets]
+    got = run_backward(roots, retain, create_graph, dict.fromkeys(nodes), accumulate=False)
+    result: list[Tensor | None] = []
+    for i, (t, node) in enumerate(zip(targets, nodes)):
+        g = got.get(node)
+        if g is None:
+            if materialize_grads:
+                g = Tensor._make(np.zeros_like(t._data))
+            elif not allow_unused:
+                raise runtime(
+                    "unused_input",
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.",
+                    tensor=t,
+                )
+        result.append(g)
+    return tuple(result)
+
+
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # noqa: N802
+    """The deprecated Variable API: returns a tensor (sharing `data`), as PyTorch does.
+
+    Args:
+        data: a tensor.
+        requires_grad: set requires_grad on the result.
+        volatile: removed; only warns, as in PyTorch.
+    """
+    if volatile:
+        warnings.warn(
+            "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if not isinstance(data, Tensor):
+        raise runtime(
+            "variable_data", "Variable data has to be a tensor, but got " + type(data).__name__
+        )
+    t = data.detach()
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+class set_detect_anomaly:  # noqa: N801 - torch's name
+    """Remember where each op was created, so backward errors can say which line made the node.
+
+    Args:
+        mode: True to turn anomaly detection on.
+        check_nan: accepted for compatibility.
+    """
+
+    enabled = False
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        from minigrad import graph
+
+        self._prev = set_detect_anomaly.enabled
+        set_detect_anomaly.enabled = bool(mode)
+        graph.record_sites(bool(mode) or graph.recorder.sites)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        set_detect_anomaly.enabled = self._prev
+
+
+def detect_anomaly(check_nan: bool = True) -> set_detect_anomaly:
+    """Context manager form of set_detect_anomaly(True)."""
+    return set_detect_anomaly(True, check_nan)
+
+
+def is_anomaly_enabled() -> bool:
+    """True while anomaly detection is on."""
+    return set_detect_anomaly.enabled
+
+
+def _unused(*args: Sequence[Any]) -> None:
+    return None

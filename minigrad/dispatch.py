@@ -1,0 +1,373 @@
+"""The dispatcher: `OpDef` (one row of the op table) and how a row runs and records a node.
+
+`ops.py` holds the rows; this module holds the machinery every row shares: dtype promotion,
+numpy errors turned into PyTorch's messages, node creation, saved tensors and their version
+checks, in-place updates, and undoing broadcasting (`sum_to_shape`) once for every op.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from minigrad import dtypes
+from minigrad.errors import MinigradError, runtime
+from minigrad.function import BACKWARD_TWICE, Node
+from minigrad.grad_mode import _state
+from minigrad.tensor import Tensor, edge_of
+
+OPS: dict[str, OpDef] = {}
+_NUMBER = (int, float, bool, np.number, np.bool_)
+
+
+class Meta:
+    """Stands in for an input whose values the node did not save: only shape and dtype."""
+
+    __slots__ = ("shape", "dtype", "ndim")
+
+    def __init__(self, t: Tensor) -> None:
+        self.shape = t.shape
+        self.dtype = t.dtype
+        self.ndim = len(self.shape)
+
+
+class OpDef:
+    """One row of the op table: forward, backward, node name and the rule in words.
+
+    Args:
+        name: PyTorch's function name (`mul`).
+        forward: numpy forward, `(*arrays, **attrs) -> array`.
+        backward: `(g, out, *inputs, **attrs) -> one gradient or None per input`, on Tensors.
+        node: the backward node's class name (default `<Name>Backward0`).
+        rule: the backward rule in words, shown when stepping through backward.
+        saves: one letter per input: S saved, O saved if another input requires grad, - never.
+        saves_out: the output is saved (e.g. exp, tanh reuse it).
+        float_op: integer inputs are promoted to the default float dtype first (div, exp, ...).
+        view: the output shares memory and version counter with the first input.
+        quiet: silence numpy's floating point warnings (PyTorch gives inf/nan silently).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        backward: Callable[..., Any],
+        *,
+        node: str | None = None,
+        rule: str = "",
+        saves: str = "",
+        saves_out: bool = False,
+        float_op: bool = False,
+        view: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.name, self.forward, self.backward, self.rule = name, forward, backward, rule
+        self.saves, self.saves_out, self.float_op = saves, saves_out, float_op
+        self.view, self.quiet = view, quiet
+        node_name = node or "".join(p.title() for p in name.strip("_").split("_")) + "Backward0"
+        self.node_cls: type[OpNode] = type(node_name, (OpNode,), {"__slots__": (), "op": self})
+
+    def __call__(self, *args: Any, **attrs: Any) -> Tensor:
+        """Run the op on tensors (and Python numbers); record a node when grad is needed."""
+        arrays = _arrays(self, args)
+        try:
+            if self.quiet:
+                with np.errstate(all="ignore"):
+                    out = self.forward(*arrays, **attrs)
+            else:
+                out = self.forward(*arrays, **attrs)
+        except MinigradError:
+            raise
+        except (ValueError, IndexError, TypeError) as exc:
+            raise numpy_error(self, args, exc) from None
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if _state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    return _record(self, args, attrs, out)
+        result = Tensor._make(out)
+        if self.view and isinstance(args[0], Tensor):
+            result._version = args[0]._version
+        return result
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}: {self.node_cls.__name__}>"
+
+
+def defop(name: str, forward: Callable[..., Any], backward: Callable[..., Any], **kw: Any) -> OpDef:
+    """Declare an op once: add its row to OPS and return it (callable like a function)."""
+    row = OpDef(name, forward, backward, **kw)
+    OPS[name] = row
+    return row
+
+
+def _arrays(op: OpDef, args: tuple[Any, ...]) -> list[Any]:
+    """The numpy arguments, cast to PyTorch's result dtype when numpy's would differ."""
+    arrays: list[Any] = []
+    first: np.dtype | None = None
+    mixed = False
+    for a in args:
+        if isinstance(a, Tensor):
+            arr = a._data
+            if first is None:
+                first = arr.dtype
+            elif arr.dtype != first:
+                mixed = True
+            arrays.append(arr)
+        elif isinstance(a, _NUMBER):
+            if first is not None and first.kind != "f" and isinstance(a, (float, np.floating)):
+                mixed = True
+            arrays.append(a)
+        else:
+            arrays.append(a)
+    if first is None:
+        return arrays
+    if mixed or (op.float_op and first.kind != "f"):
+        target = _promoted(args).np_type
+        if op.float_op and target.kind != "f":
+            target = dtypes.get_default_dtype().np_type
+        arrays = [
+            a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a
+            for a in arrays
+        ]
+    return arrays
+
+
+def _promoted(args: tuple[Any, ...]) -> dtypes.dtype:
+    dims, zeros, scalars = [], [], []
+    for a in args:
+        if isinstance(a, Tensor):
+            (dims if a._data.ndim else zeros).append(a.dtype)
+        elif isinstance(a, _NUMBER):
+            scalars.append(a)
+    return dtypes.result_type(dims, zeros, scalars)
+
+
+def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.ndarray) -> Tensor:
+    """Make the node for one op call and the output tensor that points to it."""
+    node = op.node_cls(tuple(edge_of(a) for a in args))
+    inputs: list[Any] = []
+    saved: list[tuple[list[int], int, Any]] = []
+    needs = [isinstance(a, Tensor) and a._requires_grad for a in args]
+    for i, a in enumerate(args):
+        code = op.saves[i] if i < len(op.saves) else op.saves[-1:] or "-"
+        keep = code == "S" or (code == "O" and any(n for j, n in enumerate(needs) if j != i))
+        if isinstance(a, Tensor):
+            if keep:
+                saved.append((a._version, a._version[0], a))
+                inputs.append(a)
+            else:
+                inputs.append(Meta(a))
+        else:
+            inputs.append(a)
+    node._inputs = tuple(inputs)
+    node._attrs = attrs
+    node._saved = tuple(saved)
+    node._has_saved = bool(saved) or op.saves_out or any(c in "SO" for c in op.saves)
+    node._freed = False
+    result = Tensor._make(out, node)
+    if op.view:
+        result._version = args[0]._version
+        base = args[0]._base if args[0]._base is not None else args[0]
+        result._base = base if base.grad_fn is None else None
+    if op.saves_out:
+        node._out = out
+        node._out_saved = (result._version, result._version[0])
+    else:
+        node._out = None
+    node._out_ref = weakref.ref(result)
+    return result
+
+
+class OpNode(Node):
+    """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`)."""
+
+    __slots__ = ("_inputs", "_attrs", "_saved", "_has_saved", "_freed", "_out", "_out_saved")
+    op: OpDef
+
+    def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """Check saved tensors, run the row's rule, then fit each gradient to its input."""
+        if self._freed:
+            raise runtime("backward_twice", BACKWARD_TWICE, node=self)
+        for counter, expected, t in self._saved:
+            if counter[0] != expected:
+                raise _modified(t, expected, t.grad_fn)
+        out = None
+        if self._out is not None:
+            counter, expected = self._out_saved
+            if counter[0] != expected:
+                raise _modified(Tensor._make(self._out), expected, self)
+            out = Tensor._make(self._out, self if _state.enabled else None)
+        rule, inputs, attrs = self.op.backward, self._inputs, self._attrs
+        if isinstance(rule, tuple):  # one formula per input: run only those that are needed
+            grads = tuple(
+                None if edge[0] is None else f(grad, out, *inputs, **attrs)
+                for f, edge in zip(rule, self.next_functions)
+            )
+        else:
+            grads = rule(grad, out, *inputs, **attrs)
+        return tuple(
+            None if g is None or edge[0] is None else fit(g, inp)
+            for g, inp, edge in zip(grads, self._inputs, self.next_functions)
+        )
+
+    def release(self) -> None:
+        """Free saved tensors; a later backward through this node raises PyTorch's error."""
+        if self._has_saved:
+            self._inputs = tuple(Meta(a) if isinstance(a, Tensor) else a for a in self._inputs)
+            self._saved = ()
+            self._out = None
+            self._freed = True
+
+    def saved_values(self) -> dict[str, Any]:
+        """What this node saved, by PyTorch's names (`self`, `other`, `result`)."""
+        names = _input_names(len(self._inputs))
+        found = {n: v for n, v in zip(names, self._inputs) if isinstance(v, (Tensor, int, float))}
+        if self._out is not None:
+            found["result"] = Tensor._make(self._out)
+        found.update((k, v) for k, v in self._attrs.items() if isinstance(v, (int, float, tuple)))
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_saved_"):
+            if self._freed:
+                raise runtime("backward_twice", BACKWARD_TWICE, node=self)
+            values = self.saved_values()
+            if name[7:] in values:
+                return values[name[7:]]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | {"_saved_" + k for k in self.saved_values()})
+
+
+def _input_names(n: int) -> tuple[str, ...]:
+    return (
+        ("self",)
+        if n == 1
+        else ("self", "other")
+        if n == 2
+        else tuple(f"input{i}" for i in range(n))
+    )
+
+
+def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
+    where = ""
+    if grad_fn is not None:
+        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", grad_fn.name())
+    shape = ", ".join(map(str, t.shape))
+    return runtime(
+        "modified_saved",
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [minigrad.{t.dtype.legacy} [{shape}]]{where}, is at version "
+        f"{t._version[0]}; expected version {expected} instead. Hint: enable anomaly detection to "
+        "find the operation that failed to compute its gradient, with "
+        "minigrad.autograd.set_detect_anomaly(True, check_nan=False).",
+        tensor=t,
+        node=grad_fn,
+    )
+
+
+def fit(g: Tensor, inp: Any) -> Tensor:
+    """Undo broadcasting (sum over broadcast dims) and cast to the input's dtype."""
+    shape = tuple(inp.shape)
+    if tuple(g.shape) != shape:
+        g = sum_to_shape(g, shape)
+    want = inp.dtype
+    if g.dtype is not want:
+        g = g.to(want)
+    return g
+
+
+def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum `g` over the dimensions that broadcasting added or stretched, back to `shape`."""
+    lead = g.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    if dims:
+        g = g.sum(dim=dims, keepdim=True)
+    return g.reshape(shape) if lead or tuple(g.shape) != shape else g
+
+
+def broadcast_message(shapes: list[tuple[int, ...]]) -> str | None:
+    """PyTorch's text when two shapes cannot broadcast, or None if they can."""
+    a, b = shapes[0], shapes[1]
+    ndim = max(len(a), len(b))
+    for i in range(ndim - 1, -1, -1):
+        ia, ib = i - (ndim - len(a)), i - (ndim - len(b))
+        sa = a[ia] if ia >= 0 else 1
+        sb = b[ib] if ib >= 0 else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return (
+                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) "
+                f"at non-singleton dimension {i}"
+            )
+    return None
+
+
+def numpy_error(op: OpDef, args: tuple[Any, ...], exc: Exception) -> MinigradError:
+    """Turn a numpy exception inside a forward into a minigrad error with PyTorch's words."""
+    shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
+    if len(shapes) >= 2 and (message := broadcast_message(shapes)):
+        return runtime("broadcast", message, op=op.name, shapes=shapes)
+    return runtime("op_failed", f"{op.name}(): {exc}", op=op.name, shapes=shapes)
+
+
+def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
+    """Run `op` and write its result into `t` (PyTorch's `x.op_()`), rebasing t's history."""
+    if _state.enabled:
+        check_inplace(t)
+    result = op(t, *args, **attrs)
+    node = result.grad_fn
+    if node is not None and isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
+        # t is saved by the node that is about to overwrite it: keep its old values
+        old = Tensor._make(t._data.copy(), t.grad_fn)
+        old._requires_grad = t._requires_grad
+        node._inputs = (old,) + node._inputs[1:]
+        node._saved = tuple((old._version, 0, old) if s[2] is t else s for s in node._saved)
+    if result._data.dtype != t._data.dtype and not np.can_cast(
+        result._data.dtype, t._data.dtype, "same_kind"
+    ):
+        raise runtime(
+            "inplace_dtype",
+            f"result type {_type_word(result)} can't be cast to the desired output type "
+            f"{_type_word(t)}",
+        )
+    np.copyto(t._data, result._data, casting="unsafe")
+    t._version[0] += 1
+    if node is not None:
+        t.grad_fn = node
+        t._requires_grad = True
+        node._out_ref = weakref.ref(t)
+        if isinstance(node, OpNode) and node._out is not None:
+            node._out = t._data
+            node._out_saved = (t._version, t._version[0])
+    return t
+
+
+def check_inplace(t: Tensor) -> None:
+    """PyTorch's errors for an in-place op on a leaf that requires grad (or a view of one)."""
+    if t.grad_fn is None and t._requires_grad:
+        raise runtime(
+            "inplace_leaf",
+            "a leaf Variable that requires grad is being used in an in-place operation.",
+            tensor=t,
+        )
+    if t._base is not None and t._base._requires_grad:
+        raise runtime(
+            "inplace_leaf_view",
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+            tensor=t,
+        )
+
+
+def _type_word(t: Tensor) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}.get(
+        t.dtype.name, t.dtype.name.title()
+    )

@@ -1,0 +1,99 @@
+"""The backward pass: walk the graph once in reverse, add up gradients, call each node's rule.
+
+`backward()` and `grad()` in `autograd.py` are thin fronts for `run_backward` here.
+Nothing recurses, so a graph of any depth works. Saved tensors are freed as the walk goes,
+unless `retain_graph`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minigrad import graph
+from minigrad.function import AccumulateGrad, Node, accumulator
+from minigrad.grad_mode import set_grad_enabled
+from minigrad.tensor import Tensor
+
+
+def root_node(t: Tensor) -> Node:
+    """The node backward starts from for output `t`: its grad_fn, or its AccumulateGrad."""
+    return t.grad_fn if t.grad_fn is not None else accumulator(t)
+
+
+def _call(node: Node, grad: Tensor) -> tuple[Any, ...]:
+    """Run one node with its hooks: tensor hooks, retain_grad, pre-hooks, rule, post-hooks."""
+    hooks = node._hooks
+    if hooks:
+        for hook in hooks.get("tensor", ()):
+            new = hook(grad)
+            if new is not None:
+                grad = new
+        for hook in hooks.get("retain", ()):
+            hook(grad)
+        for hook in hooks.get("pre", ()):
+            new = hook((grad,))
+            if new is not None:
+                grad = new[0]
+    grads = node.apply(grad)
+    if hooks and hooks.get("post"):
+        for hook in hooks["post"]:
+            new = hook(grads, (grad,))
+            if new is not None:
+                grads = tuple(new)
+    return grads
+
+
+def _needed(order: list[Node], targets: set[Node]) -> set[Node]:
+    """The nodes from which some target can be reached (the only ones worth running)."""
+    needed: set[Node] = set()
+    for node in order:  # inputs come first, so children are decided before parents
+        if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
+            needed.add(node)
+    return needed
+
+
+def run_backward(
+    roots: list[tuple[Node, Tensor]],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: dict[Node, Tensor] | None = None,
+    accumulate: bool = True,
+) -> dict[Node, Tensor]:
+    """Propagate gradients from `roots` ((node, grad) pairs) back through the graph.
+
+    Args:
+        roots: where to start, with the gradient of each.
+        retain_graph: keep saved tensors so backward can run again.
+        create_graph: record the backward computations (for higher-order gradients).
+        capture: nodes whose incoming gradient is wanted (autograd.grad, backward(inputs=)).
+        accumulate: add into leaves' `.grad` (False for autograd.grad).
+
+    Returns the incoming gradient of each captured node that received one.
+    """
+    order = graph.toposort([n for n, _ in roots])
+    keep = _needed(order, set(capture)) if capture is not None else None
+    buffers: dict[Node, Tensor] = {}
+    for node, g in roots:
+        buffers[node] = buffers[node] + g if node in buffers else g
+    captured: dict[Node, Tensor] = {}
+    with set_grad_enabled(create_graph):
+        for node in reversed(order):
+            grad = buffers.pop(node, None)
+            if grad is None or (keep is not None and node not in keep):
+                continue
+            if capture is not None and node in capture:
+                captured[node] = grad
+                if not accumulate:
+                    continue
+            if isinstance(node, AccumulateGrad):
+                if accumulate and (capture is None or node in capture):
+                    _call(node, grad)
+                continue
+            grads = _call(node, grad)
+            if not retain_graph:
+                node.release()
+            for (child, _), g in zip(node.next_functions, grads):
+                if child is not None and g is not None:
+                    prev = buffers.get(child)
+                    buffers[child] = g if prev is None else prev + g
+    return captured

@@ -1,0 +1,251 @@
+"""Graph nodes: the `Node` base class, `AccumulateGrad` for leaves, and user-defined Functions.
+
+A node is what `tensor.grad_fn` points to. Like PyTorch's, it has `name()`, `next_functions`
+(one `(node_or_None, 0)` pair per input), `register_hook`, `register_prehook` and `metadata`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from minigrad import graph
+from minigrad.errors import runtime
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+_sequence = itertools.count()
+
+
+class RemovableHandle:
+    """What `register_hook` returns: `.remove()` takes the hook out again."""
+
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        """Remove the hook (a second call does nothing)."""
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class Node:
+    """A backward function in the graph; subclasses implement `apply(grad) -> input grads`."""
+
+    __slots__ = ("next_functions", "_seq", "_hooks", "_site", "_out_ref", "_meta", "__weakref__")
+
+    def __init__(self, next_functions: tuple[tuple[Node | None, int], ...]) -> None:
+        self.next_functions = next_functions
+        self._seq = next(_sequence)
+        self._hooks: dict[str, list[Any]] | None = None
+        self._out_ref: Callable[[], Tensor | None] | None = None
+        self._meta: dict[str, Any] | None = None
+        log = graph.recorder.log
+        if log is not None or graph.recorder.sites:
+            self._site = graph.creation_site()
+            if log is not None:
+                log.append(self)
+        else:
+            self._site = None
+
+    def name(self) -> str:
+        """The node's class name, as PyTorch names it (`MulBackward0`)."""
+        return type(self).__name__
+
+    def _sequence_nr(self) -> int:
+        """Creation order: a node is always created after the nodes of its inputs."""
+        return self._seq
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """A dict where users may keep their own notes about this node."""
+        if self._meta is None:
+            self._meta = {}
+        return self._meta
+
+    def _hook_list(self, kind: str) -> list[Any]:
+        if self._hooks is None:
+            self._hooks = {}
+        return self._hooks.setdefault(kind, [])
+
+    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
+        """Call `fn(grad_inputs, grad_outputs)` after this node runs; it may return new grad_inputs.
+
+        Args:
+            fn: the hook.
+        """
+        hooks = self._hook_list("post")
+        hooks.append(fn)
+        return RemovableHandle(hooks, fn)
+
+    def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
+        """Call `fn(grad_outputs)` before this node runs; it may return new grad_outputs.
+
+        Args:
+            fn: the hook.
+        """
+        hooks = self._hook_list("pre")
+        hooks.append(fn)
+        return RemovableHandle(hooks, fn)
+
+    def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """The local backward rule: gradients for each input, given the output's gradient."""
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """Free what was saved for backward (after a backward without retain_graph)."""
+
+    def __call__(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return self.apply(grad)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf tensor that requires grad: adds the incoming gradient into `.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        super().__init__(())
+        self.variable = variable
+
+    def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """Accumulate `grad` into `variable.grad` (after the leaf's tensor hooks)."""
+        self.variable._accumulate(grad)
+        return ()
+
+
+def accumulator(t: Tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node: the same object while any graph still uses it."""
+    ref = t._acc
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(t)
+        t._acc = weakref.ref(node)
+    return node
+
+
+class FunctionCtx:
+    """The `ctx` of a custom Function: save tensors and values for backward."""
+
+    def __init__(self) -> None:
+        self.saved_for_backward: tuple[Any, ...] = ()
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self.freed = False
+
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep `tensors` for `backward`; read them back as `ctx.saved_tensors`."""
+        self.saved_for_backward = tensors
+        self._versions = tuple(t._version[0] if t is not None else 0 for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The tensors given to `save_for_backward`, checked for in-place changes."""
+        if self.freed:
+            raise runtime("backward_twice", BACKWARD_TWICE)
+        for t, v in zip(self.saved_for_backward, self._versions or ()):
+            if t is not None and t._version[0] != v:
+                raise runtime("modified_saved", modified_message(t, v), tensor=t)
+        return self.saved_for_backward
+
+    _versions: tuple[int, ...] = ()
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        """Accepted for PyTorch compatibility; minigrad Functions have one output."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Accepted for PyTorch compatibility: gradients are always materialized."""
+
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward."
+)
+
+
+def modified_message(t: Tensor, expected: int) -> str:
+    """PyTorch's text for a saved tensor changed in place after it was saved."""
+    where = ""
+    if t.grad_fn is not None:
+        where = f", which is output 0 of {t.grad_fn.name()}"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [minigrad.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where}, "
+        f"is at version {t._version[0]}; expected version {expected} instead. Hint: enable "
+        "anomaly detection to find the operation that failed to compute its gradient, with "
+        "minigrad.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+class BackwardCFunction(Node):
+    """The node of a custom Function: calls the user's `backward(ctx, grad)`."""
+
+    __slots__ = ("ctx", "fn_cls")
+
+    def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """Run the user's backward and check it returned one gradient per input."""
+        grads = self.fn_cls.backward(self.ctx, grad)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        if len(grads) != len(self.next_functions):
+            raise runtime(
+                "function_backward",
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {len(self.next_functions)}, got {len(grads)})",
+            )
+        return grads
+
+    def release(self) -> None:
+        """Free the ctx's saved tensors."""
+        if self.ctx.saved_for_backward:
+            self.ctx.saved_for_backward = ()
+            self.ctx.freed = True
+
+    def name(self) -> str:
+        """`<FunctionName>Backward`, as PyTorch names a custom Function's node."""
+        return f"{self.fn_cls.__name__}Backward"
+
+
+class Function:
+    """A user-defined op with its own backward, as `torch.autograd.Function`.
+
+    Subclass it with static `forward(ctx, *args)` and `backward(ctx, *grads)`, then call
+    `MyOp.apply(*args)`. `ctx.save_for_backward`, `ctx.saved_tensors` and
+    `ctx.needs_input_grad` work as in PyTorch. One output tensor per Function.
+    """
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:
+        """Compute the output from the inputs; runs with grad mode off."""
+        raise NotImplementedError("You must implement the forward function for custom Function.")
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
+        """Return one gradient (or None) per input of forward."""
+        raise NotImplementedError("You must implement the backward function for custom Function.")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run forward and, when an input requires grad, record a node for backward."""
+        from minigrad.grad_mode import is_grad_enabled, no_grad
+        from minigrad.tensor import Tensor, edge_of
+
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        with no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        if not (is_grad_enabled() and any(ctx.needs_input_grad)):
+            return out
+        node = BackwardCFunction(tuple(edge_of(a) for a in args))
+        node.ctx, node.fn_cls = ctx, cls
+        result = Tensor._make(out._data, node)
+        node._out_ref = weakref.ref(result)
+        return result

@@ -1,0 +1,229 @@
+"""Top-level functions (`minigrad.exp(x)`, `minigrad.cat([...])`, ...), thin calls into ops."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad import ops
+from minigrad.errors import runtime
+from minigrad.methods import return_type
+from minigrad.tensor import Tensor, normalize_dim
+
+
+def _tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x))
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension."""
+    tensors = [_tensor(t) for t in tensors]
+    if not tensors:
+        raise runtime("cat_empty", "torch.cat(): expected a non-empty list of Tensors")
+    d = normalize_dim(dim, tensors[0].ndim)
+    first = tensors[0].shape
+    for n, t in enumerate(tensors[1:], start=1):
+        if t.ndim != len(first):
+            raise runtime(
+                "cat_shape",
+                f"Tensors must have same number of dimensions: got {len(first)} and {t.ndim}",
+            )
+        for axis, (a, b) in enumerate(zip(first, t.shape)):
+            if axis != d and a != b:
+                raise runtime(
+                    "cat_shape",
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {a} but "
+                    f"got size {b} for tensor number {n} in the list.",
+                )
+    return ops.cat(*tensors, dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new dimension."""
+    tensors = [_tensor(t) for t in tensors]
+    if not tensors:
+        raise runtime("stack_empty", "stack expects a non-empty TensorList")
+    for n, t in enumerate(tensors[1:], start=1):
+        if t.shape != tensors[0].shape:
+            raise runtime(
+                "stack_shape",
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                f"entry 0 and {list(t.shape)} at entry {n}",
+            )
+    return ops.stack(*tensors, dim=normalize_dim(dim, tensors[0].ndim + 1))
+
+
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    """`input` where `condition` holds, else `other`."""
+    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, bool)
+    return ops.where(input, other, condition=cond)
+
+
+def maximum(x: Tensor, y: Tensor) -> Tensor:
+    """Elementwise maximum."""
+    return ops.maximum(x, y)
+
+
+def minimum(x: Tensor, y: Tensor) -> Tensor:
+    """Elementwise minimum."""
+    return ops.minimum(x, y)
+
+
+def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """Largest element, or (values, indices) along dim, or elementwise maximum with a tensor."""
+    return x.max(dim, keepdim)
+
+
+def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """Smallest element, or (values, indices) along dim, or elementwise minimum with a tensor."""
+    return x.min(dim, keepdim)
+
+
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Sum of elements (all, or along dim)."""
+    return x.sum(dim, keepdim)
+
+
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Mean of elements (all, or along dim)."""
+    return x.mean(dim, keepdim)
+
+
+def mm(x: Tensor, y: Tensor) -> Tensor:
+    """Matrix product of 2-D tensors."""
+    return ops.mm(x, y)
+
+
+def matmul(x: Tensor, y: Tensor) -> Tensor:
+    """`x @ y`."""
+    return x.matmul(y)
+
+
+def _method(name: str) -> Any:
+    def call(x: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_tensor(x), name)(*args, **kwargs)
+
+    call.__name__ = name
+    call.__doc__ = f"`minigrad.{name}(x, ...)` is `x.{name}(...)`."
+    return call
+
+
+add = _method("add")
+sub = _method("sub")
+mul = _method("mul")
+div = _method("div")
+neg = _method("neg")
+pow = _method("pow")  # noqa: A001
+abs = _method("abs")  # noqa: A001
+sqrt = _method("sqrt")
+exp = _method("exp")
+log = _method("log")
+sin = _method("sin")
+cos = _method("cos")
+tanh = _method("tanh")
+sigmoid = _method("sigmoid")
+relu = _method("relu")
+clamp = _method("clamp")
+clip = _method("clip")
+softmax = _method("softmax")
+log_softmax = _method("log_softmax")
+t = _method("t")
+transpose = _method("transpose")
+permute = _method("permute")
+reshape = _method("reshape")
+flatten = _method("flatten")
+squeeze = _method("squeeze")
+unsqueeze = _method("unsqueeze")
+dot = _method("dot")
+mv = _method("mv")
+bmm = _method("bmm")
+argmax = _method("argmax")
+argmin = _method("argmin")
+reciprocal = _method("reciprocal")
+clone = _method("clone")
+allclose = _method("allclose")
+equal = _method("equal")
+eq = _method("eq")
+sign = _method("sign")
+narrow = _method("narrow")
+select = _method("select")
+
+
+def is_tensor(obj: Any) -> bool:
+    """True for a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(t: Tensor) -> bool:
+    """True for float dtypes."""
+    return t.is_floating_point()
+
+
+def numel(t: Tensor) -> int:
+    """Number of elements."""
+    return t.numel()
+
+
+__all__ = [
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    "where",
+    "maximum",
+    "minimum",
+    "max",
+    "min",
+    "sum",
+    "mean",
+    "mm",
+    "matmul",
+    "is_tensor",
+    "is_floating_point",
+    "numel",
+    "return_type",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "pow",
+    "abs",
+    "sqrt",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "clamp",
+    "clip",
+    "softmax",
+    "log_softmax",
+    "t",
+    "transpose",
+    "permute",
+    "reshape",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "dot",
+    "mv",
+    "bmm",
+    "argmax",
+    "argmin",
+    "reciprocal",
+    "clone",
+    "allclose",
+    "equal",
+    "eq",
+    "sign",
+    "narrow",
+    "select",
+]

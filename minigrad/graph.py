@@ -1,0 +1,95 @@
+"""The one graph walk, shared by backward(), %%trace and the DAG drawing.
+
+Works on any object graph shaped like PyTorch's: a node has `next_functions`, a tuple of
+`(node_or_None, input_nr)` pairs. So the same walk serves minigrad and real torch graphs.
+No gradient maths and no drawing here; nothing recurses, so any depth works.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+
+def toposort(roots: Sequence[Any]) -> list[Any]:
+    """Every node reachable from `roots`, each after all of its inputs (inputs first).
+
+    The order is deterministic: a depth-first walk that follows `next_functions` in order.
+    Reverse it to get an order in which backward can run.
+
+    Args:
+        roots: the starting nodes (`grad_fn`s); `None` entries are skipped.
+    """
+    order: list[Any] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots) if r is not None]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for child, _ in reversed(node.next_functions):
+            if child is not None and id(child) not in seen:
+                stack.append((child, False))
+    return order
+
+
+def edges(nodes: Sequence[Any]) -> Iterator[tuple[Any, Any, int]]:
+    """Yield `(node, input_node, position)` for each input edge of each node, in walk order."""
+    for node in nodes:
+        for position, (child, _) in enumerate(node.next_functions):
+            if child is not None:
+                yield node, child, position
+
+
+class _Recorder:
+    """Module state for `recording()`: None when no one records (the fast path checks this)."""
+
+    log: list[Any] | None = None
+    sites: bool = False
+
+
+recorder = _Recorder()
+
+
+def creation_site() -> tuple[str, int] | None:
+    """The (filename, line) of the first caller frame outside minigrad's own modules."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("minigrad"):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return None
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+def record_sites(on: bool) -> None:
+    """Remember where each node is created (`node._site`) from now on; the Jupyter layer's switch.
+
+    Args:
+        on: True to record creation sites for every new node; False (the default) costs nothing.
+    """
+    recorder.sites = on
+
+
+@contextmanager
+def recording() -> Iterator[list[Any]]:
+    """Collect every node created inside the block, in creation order: `with recording() as log:`.
+
+    Each node also gets its creation site (`node._site`, a (filename, line) pair).
+    Nested recordings each see all the nodes made inside them.
+    """
+    outer = recorder.log
+    log: list[Any] = []
+    recorder.log = log
+    try:
+        yield log
+    finally:
+        if outer is not None:
+            outer.extend(log)
+        recorder.log = outer

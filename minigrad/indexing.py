@@ -1,0 +1,123 @@
+"""`t[key]` and `t[key] = value`, decomposed as PyTorch decomposes them.
+
+Basic indexing becomes a chain of Select/Slice/Unsqueeze nodes (left to right, full slices
+skipped), advanced indexing (lists, integer or bool tensors) one Index node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import MinigradIndexError, MinigradValueError, typed
+
+
+def _plain_key(key: Any) -> tuple[Any, ...]:
+    """The key as a tuple of ints, slices, None, Ellipsis and numpy arrays."""
+    from minigrad.tensor import Tensor
+
+    if not isinstance(key, tuple):
+        key = (key,)
+    out: list[Any] = []
+    for k in key:
+        if isinstance(k, Tensor):
+            k = k._data if k._data.ndim or k._data.dtype == bool else k._data.item()
+        elif isinstance(k, list):
+            k = np.asarray(k)
+        elif isinstance(k, np.integer):
+            k = int(k)
+        if isinstance(k, slice) and k.step is not None and k.step <= 0:
+            raise typed(MinigradValueError, "index_step", "step must be greater than zero")
+        out.append(k)
+    return tuple(out)
+
+
+def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
+    used = sum(
+        (k.ndim if isinstance(k, np.ndarray) and k.dtype == bool else 1)
+        for k in key
+        if k is not None and k is not Ellipsis
+    )
+    spots = [i for i, k in enumerate(key) if k is Ellipsis]
+    if not spots:
+        return key + (slice(None),) * max(ndim - used, 0)
+    i = spots[0]
+    return key[:i] + (slice(None),) * max(ndim - used, 0) + key[i + 1 :]
+
+
+def getitem(t: Any, key: Any) -> Any:
+    """`t[key]` with PyTorch's nodes and errors."""
+    from minigrad import ops
+
+    key = _expand_ellipsis(_plain_key(key), t.ndim)
+    if any(isinstance(k, np.ndarray) for k in key):
+        return _advanced(t, key)
+    full = slice(None)
+    only_full = all(isinstance(k, slice) and k == full for k in key if k is not None)
+    dim = 0
+    for k in key:
+        if k is None:
+            t = ops.unsqueeze(t, dim=dim)
+            dim += 1
+        elif isinstance(k, slice):
+            if k != full or (only_full and dim == 0):
+                t = ops.slice_(t, key=(full,) * dim + (k,))
+            dim += 1
+        else:
+            size = t.shape[dim] if dim < t.ndim else 0
+            if dim >= t.ndim or not -size <= k < size:
+                raise _out_of_range(k, dim, size, t.ndim)
+            t = ops.select(t, key=(full,) * dim + (k,))
+    return t
+
+
+def _out_of_range(k: int, dim: int, size: int, ndim: int) -> Exception:
+    if dim >= ndim:
+        return typed(
+            MinigradIndexError,
+            "index_range",
+            f"too many indices for tensor of dimension {ndim}",
+        )
+    return typed(
+        MinigradIndexError,
+        "index_range",
+        f"index {k} is out of bounds for dimension {dim} with size {size}",
+    )
+
+
+def _advanced(t: Any, key: tuple[Any, ...]) -> Any:
+    from minigrad import ops
+
+    full = slice(None)
+    for dim, k in enumerate(key):
+        if isinstance(k, slice) and k != full:  # PyTorch slices first, then indexes
+            t = ops.slice_(t, key=(full,) * dim + (k,))
+    rest = tuple(full if isinstance(k, slice) else k for k in key)
+    for dim, k in enumerate(rest):
+        if isinstance(k, np.ndarray) and k.dtype != bool and k.size:
+            size = t.shape[dim] if dim < t.ndim else 0
+            bad = k[(k >= size) | (k < -size)]
+            if bad.size:
+                raise _out_of_range(int(bad.flat[0]), dim, size, t.ndim)
+    return ops.index(t, key=rest)
+
+
+def setitem(t: Any, key: Any, value: Any) -> None:
+    """`t[key] = value`: in place, recorded as CopySlices when gradients are involved."""
+    from minigrad import ops
+    from minigrad.dispatch import inplace
+    from minigrad.grad_mode import is_grad_enabled
+    from minigrad.tensor import Tensor
+
+    key = _plain_key(key)
+    if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
+        v = value if isinstance(value, Tensor) else float(value) if np.isscalar(value) else value
+        inplace(ops.copy_slices, t, v, key=key, accumulate=False)
+        return
+    from minigrad.dispatch import check_inplace
+
+    if is_grad_enabled():
+        check_inplace(t)
+    t._data[key] = value._data if isinstance(value, Tensor) else value
+    t._version[0] += 1

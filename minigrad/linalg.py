@@ -1,0 +1,64 @@
+"""`matmul` (the `@` operator) built from mm, mv, dot and bmm, as PyTorch builds it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minigrad import ops
+from minigrad.errors import runtime
+
+
+def matmul(x: Any, y: Any) -> Any:
+    """Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands."""
+    a, b = x.ndim, y.ndim
+    if a == 0 or b == 0:
+        raise runtime(
+            "matmul_shape",
+            f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D",
+        )
+    if a == 1 and b == 1:
+        return ops.dot(x, y)
+    if a == 2 and b == 1:
+        return ops.mv(x, y)
+    if a == 1 and b == 2:
+        return ops.mm(x.unsqueeze(0), y).squeeze(0)
+    if a == 2 and b == 2:
+        return ops.mm(x, y)
+    if b <= 2 and a >= 3:  # fold the batch into the rows, as PyTorch does
+        k = x.shape[-1]
+        yy = y if b == 2 else y.unsqueeze(1)
+        flat = ops.mm(x.reshape(-1, k), yy)
+        out = ops.unsafe_view(flat, shape=tuple(x.shape[:-1]) + (yy.shape[-1],))
+        return out if b == 2 else out.squeeze(-1)
+    return _batched(x, y)
+
+
+def _batched(x: Any, y: Any) -> Any:
+    import numpy as np
+
+    xx = x.unsqueeze(0) if x.ndim == 1 else x
+    yy = y.unsqueeze(1) if y.ndim == 1 else y
+    if xx.shape[-1] != yy.shape[-2]:
+        raise runtime(
+            "matmul_shape",
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{int(np.prod(xx.shape[:-2]))}, {xx.shape[-1]}] but got: "
+            f"[{int(np.prod(yy.shape[:-2]))}, {yy.shape[-2]}].",
+        )
+    try:
+        batch = tuple(np.broadcast_shapes(tuple(xx.shape[:-2]), tuple(yy.shape[:-2])))
+    except ValueError:
+        from minigrad.dispatch import broadcast_message
+
+        raise runtime(
+            "broadcast", broadcast_message([tuple(xx.shape[:-2]), tuple(yy.shape[:-2])]) or ""
+        ) from None
+    n, k, m = xx.shape[-2], xx.shape[-1], yy.shape[-1]
+    xb = xx.expand(batch + (n, k)).reshape(-1, n, k)
+    yb = yy.expand(batch + (k, m)).reshape(-1, k, m)
+    out = ops.unsafe_view(ops.bmm(xb, yb), shape=batch + (n, m))
+    if x.ndim == 1:
+        out = out.squeeze(-2)
+    if y.ndim == 1:
+        out = out.squeeze(-1)
+    return out

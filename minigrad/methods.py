@@ -1,0 +1,668 @@
+"""Tensor methods and operators: thin calls into the op table (`ops.py`), named as in PyTorch."""
+
+from __future__ import annotations
+
+import warnings
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from minigrad import dtypes
+from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
+
+ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
+
+
+def _module() -> Any:
+    return ops
+
+
+class _ReturnType(namedtuple("_ReturnType", ["values", "indices"])):
+    """`(values, indices)`, printed as PyTorch prints `torch.return_types.max`."""
+
+    op = "max"
+
+    def __repr__(self) -> str:
+        return (
+            f"minigrad.return_types.{self.op}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        )
+
+
+def return_type(op: str, values: Any, indices: Any) -> _ReturnType:
+    """A `(values, indices)` pair that prints as `minigrad.return_types.<op>(...)`."""
+    r = _ReturnType(values, indices)
+    r.op = op  # type: ignore[misc]
+    return r
+
+
+def shape_args(args: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` or `f(Size)`; return a tuple of ints."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
+    """Fill in one -1 in `shape`, with PyTorch's error when the sizes do not fit."""
+    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+    if shape.count(-1) == 1 and known and numel % known == 0:
+        shape = tuple(numel // known if n == -1 else n for n in shape)
+    if int(np.prod(shape, dtype=np.int64)) != numel or -1 in shape:
+        dims = ", ".join(map(str, shape))
+        raise runtime("view_size", f"shape '[{dims}]' is invalid for input of size {numel}")
+    return shape
+
+
+def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    from minigrad.tensor import normalize_dim
+
+    if isinstance(dim, (list, tuple)):
+        return tuple(sorted(normalize_dim(d, ndim) for d in dim))
+    return (normalize_dim(dim, ndim),)
+
+
+def _other(value: Any) -> Any:
+    """Python numbers pass through; numpy arrays and lists become tensors."""
+    from minigrad.tensor import Tensor
+
+    if isinstance(value, (Tensor, int, float, bool)):
+        return value
+    if isinstance(value, (np.ndarray, np.number, np.bool_)):
+        return Tensor._make(np.asarray(value))
+    return NotImplemented
+
+
+class TensorMethods:
+    """The op methods of Tensor. Each is one call into the op table."""
+
+    __slots__ = ()
+    _data: np.ndarray
+
+    # --- arithmetic operators -----------------------------------------------------------------
+    def __add__(self, other: Any) -> Any:
+        return ops.add(self, _other(other))
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        return ops.sub(self, _other(other))
+
+    def __rsub__(self, other: Any) -> Any:
+        return ops.rsub(self, other=other)
+
+    def __mul__(self, other: Any) -> Any:
+        return ops.mul(self, _other(other))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Any:
+        return ops.div(self, _other(other))
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return ops.mul(ops.reciprocal(self), other)
+
+    def __neg__(self) -> Any:
+        return ops.neg(self)
+
+    def __pos__(self) -> Any:
+        return self
+
+    def __abs__(self) -> Any:
+        return ops.absolute(self)
+
+    def __pow__(self, exponent: Any) -> Any:
+        if isinstance(exponent, TensorMethods):
+            return ops.pow_tensor(self, exponent)
+        return ops.pow_scalar(self, exponent=exponent)
+
+    def __rpow__(self, base: Any) -> Any:
+        return ops.pow_scalar_base(self, base=base)
+
+    def __matmul__(self, other: Any) -> Any:
+        return self.matmul(other)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return _other(other).matmul(self)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return self._plain(np.floor_divide, other)
+
+    def __mod__(self, other: Any) -> Any:
+        return self._plain(np.remainder, other)
+
+    # --- comparisons and logic: no gradient ---------------------------------------------------
+    def _plain(self, fn: Any, other: Any = None) -> Any:
+        """Apply a numpy function that has no gradient; the result never requires grad."""
+        from minigrad.dispatch import broadcast_message
+        from minigrad.tensor import Tensor
+
+        if other is None:
+            return Tensor._make(np.asarray(fn(self._data)))
+        b = other._data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._make(np.asarray(fn(self._data, b)))
+        except ValueError:
+            message = broadcast_message([self._data.shape, np.shape(b)])
+            raise runtime("broadcast", message or "shape mismatch") from None
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._plain(np.equal, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._plain(np.not_equal, other)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._plain(np.less, other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._plain(np.less_equal, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._plain(np.greater, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._plain(np.greater_equal, other)
+
+    def __and__(self, other: Any) -> Any:
+        return self._plain(np.logical_and if self._data.dtype == bool else np.bitwise_and, other)
+
+    def __or__(self, other: Any) -> Any:
+        return self._plain(np.logical_or if self._data.dtype == bool else np.bitwise_or, other)
+
+    def __invert__(self) -> Any:
+        return self._plain(np.logical_not if self._data.dtype == bool else np.invert)
+
+    def eq(self, other: Any) -> Any:
+        """Elementwise ==, a bool tensor."""
+        return self == other
+
+    def sign(self) -> Any:
+        """-1, 0 or 1 per element (no gradient flows)."""
+        return self._plain(np.sign)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """Index of the largest element (of all, or along `dim`)."""
+        if dim is None:
+            return self._plain(lambda a: np.argmax(a).astype(np.int64))
+        return self._plain(lambda a: np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64))
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """Index of the smallest element (of all, or along `dim`)."""
+        if dim is None:
+            return self._plain(lambda a: np.argmin(a).astype(np.int64))
+        return self._plain(lambda a: np.argmin(a, axis=dim, keepdims=keepdim).astype(np.int64))
+
+    def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+        """True when all elements are close (numpy's rule)."""
+        return bool(np.allclose(self._data, np.asarray(other), rtol=rtol, atol=atol))
+
+    def equal(self, other: Any) -> bool:
+        """True when shapes and all values are equal."""
+        return bool(np.array_equal(self._data, np.asarray(other)))
+
+    # --- named arithmetic -------------------------------------------------------------------------
+    def add(self, other: Any, alpha: float = 1) -> Any:
+        """self + alpha * other."""
+        return ops.add(self, _other(other if alpha == 1 else other * alpha))
+
+    def sub(self, other: Any, alpha: float = 1) -> Any:
+        """self - alpha * other."""
+        return ops.sub(self, _other(other if alpha == 1 else other * alpha))
+
+    def mul(self, other: Any) -> Any:
+        """self * other."""
+        return ops.mul(self, _other(other))
+
+    def div(self, other: Any) -> Any:
+        """self / other (true division)."""
+        return ops.div(self, _other(other))
+
+    def neg(self) -> Any:
+        """-self."""
+        return ops.neg(self)
+
+    def pow(self, exponent: Any) -> Any:
+        """self ** exponent."""
+        return self**exponent
+
+    def reciprocal(self) -> Any:
+        """1 / self."""
+        return ops.reciprocal(self)
+
+    def abs(self) -> Any:
+        """|self|."""
+        return ops.absolute(self)
+
+    def sqrt(self) -> Any:
+        """√self."""
+        return ops.sqrt(self)
+
+    def exp(self) -> Any:
+        """e ** self."""
+        return ops.exp(self)
+
+    def log(self) -> Any:
+        """Natural logarithm."""
+        return ops.log(self)
+
+    def sin(self) -> Any:
+        """Sine."""
+        return ops.sin(self)
+
+    def cos(self) -> Any:
+        """Cosine."""
+        return ops.cos(self)
+
+    def tanh(self) -> Any:
+        """Hyperbolic tangent."""
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Any:
+        """1 / (1 + e ** -self)."""
+        return ops.sigmoid(self)
+
+    def relu(self) -> Any:
+        """max(self, 0)."""
+        return ops.relu(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Any:
+        """Limit values to [min, max].
+
+        Args:
+            min: lower bound or None.
+            max: upper bound or None.
+        """
+        if min is None and max is None:
+            raise runtime(
+                "clamp_args", "torch.clamp: At least one of 'min' or 'max' must not be None"
+            )
+        return ops.clamp(self, min=min, max=max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> Any:
+        """Elementwise larger of self and other."""
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Any:
+        """Elementwise smaller of self and other."""
+        return ops.minimum(self, other)
+
+    # --- reductions -----------------------------------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Sum of all elements, or along `dim` (an int or a tuple)."""
+        if dim is None:
+            return ops.sum_all(self)
+        return ops.sum_dim(self, dim=_dims(dim, self._data.ndim), keepdim=keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Mean of all elements, or along `dim`; floating point tensors only, as in PyTorch."""
+        if self._data.dtype.kind != "f":
+            name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(
+                self._data.dtype.name, self._data.dtype.name
+            )
+            raise runtime(
+                "mean_int",
+                "mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {name}",
+            )
+        if dim is None:
+            return ops.mean(self)
+        return ops.mean_dim(self, dim=_dims(dim, self._data.ndim), keepdim=keepdim)
+
+    def _extreme(self, kind: str, dim: Any, keepdim: bool) -> Any:
+        if dim is None:
+            if self._data.size == 0:
+                raise runtime(
+                    "empty_reduce",
+                    f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
+                    "Specify the reduction dim with the 'dim' argument.",
+                )
+            return getattr(ops, kind + "_all")(self)
+        if not isinstance(dim, int):
+            return getattr(ops, "maximum" if kind == "max" else "minimum")(self, dim)
+        d = _dims(dim, self._data.ndim)[0]
+        pick = np.argmax if kind == "max" else np.argmin
+        indices = pick(self._data, axis=d).astype(np.int64)
+        values = getattr(ops, kind + "_dim")(self, dim=d, keepdim=keepdim, indices=indices)
+        idx = np.expand_dims(indices, d) if keepdim else indices
+        return return_type(kind, values, type(values)._make(idx))
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Largest element; with `dim`, (values, indices) along it; with a tensor, maximum."""
+        return self._extreme("max", dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Smallest element; with `dim`, (values, indices) along it; with a tensor, minimum."""
+        return self._extreme("min", dim, keepdim)
+
+    def softmax(self, dim: int) -> Any:
+        """exp(self) / Σ exp(self) along `dim`."""
+        return ops.softmax(self, dim=_dims(dim, self._data.ndim)[0])
+
+    def log_softmax(self, dim: int) -> Any:
+        """log(softmax(self)) along `dim`, computed stably."""
+        return ops.log_softmax(self, dim=_dims(dim, self._data.ndim)[0])
+
+    # --- linear algebra -----------------------------------------------------------------------
+    def mm(self, other: Any) -> Any:
+        """Matrix product of two 2-D tensors."""
+        return ops.mm(self, other)
+
+    def mv(self, other: Any) -> Any:
+        """Matrix-vector product."""
+        return ops.mv(self, other)
+
+    def dot(self, other: Any) -> Any:
+        """Dot product of two 1-D tensors."""
+        return ops.dot(self, other)
+
+    def bmm(self, other: Any) -> Any:
+        """Batched matrix product of two 3-D tensors."""
+        return ops.bmm(self, other)
+
+    def matmul(self, other: Any) -> Any:
+        """`self @ other` with PyTorch's rules for 1-D, 2-D and batched operands."""
+        from minigrad.linalg import matmul
+
+        return matmul(self, _other(other))
+
+    # --- shapes ---------------------------------------------------------------------------------
+    def t(self) -> Any:
+        """Transpose of a tensor with at most 2 dimensions."""
+        if self._data.ndim > 2:
+            raise runtime(
+                "t_dims",
+                f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D",
+            )
+        return ops.t(self)
+
+    @property
+    def T(self) -> Any:  # noqa: N802 - torch's name
+        """All dimensions reversed (PyTorch warns unless the tensor is 2-D)."""
+        if self._data.ndim != 2:
+            warnings.warn(T_WARNING, UserWarning, stacklevel=2)
+        return ops.permute(self, dims=tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Any:  # noqa: N802 - torch's name
+        """The last two dimensions swapped."""
+        return self.transpose(-2, -1)
+
+    def transpose(self, dim0: int, dim1: int) -> Any:
+        """Swap two dimensions."""
+        nd = self._data.ndim
+        return ops.transpose(self, dim0=_dims(dim0, nd)[0], dim1=_dims(dim1, nd)[0])
+
+    def permute(self, *dims: Any) -> Any:
+        """Reorder the dimensions."""
+        return ops.permute(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in shape_args(dims)))
+
+    def view(self, *shape: Any) -> Any:
+        """The same data with another shape (no copy; fails where a copy would be needed)."""
+        if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+            raise runtime("view_dtype", "view(dtype) is not supported by minigrad")
+        new = infer_shape(shape_args(shape), self._data.size)
+        if not _viewable(self._data, new):
+            raise runtime(
+                "view_stride",
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+            )
+        return ops.view(self, shape=new)
+
+    def reshape(self, *shape: Any) -> Any:
+        """The same values with another shape (a view when possible, else a copy)."""
+        new = infer_shape(shape_args(shape), self._data.size)
+        if _viewable(self._data, new):
+            return ops.view(self, shape=new)
+        return ops.unsafe_view(ops.clone(self), shape=new)
+
+    def view_as(self, other: Any) -> Any:
+        """view(other.shape)."""
+        return self.view(other.shape)
+
+    def reshape_as(self, other: Any) -> Any:
+        """reshape(other.shape)."""
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Any:
+        """Merge dimensions start_dim..end_dim into one."""
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        s, e = _dims(start_dim, len(shape))[0], _dims(end_dim, len(shape))[0]
+        if s == e:
+            return self
+        merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
+        return self.reshape(shape[:s] + (merged,) + shape[e + 1 :])
+
+    def squeeze(self, dim: Any = None) -> Any:
+        """Remove dimensions of size 1 (all, or just `dim`)."""
+        if dim is None:
+            return ops.squeeze(self)
+        return ops.squeeze_dim(self, dim=_dims(dim, self._data.ndim)[0])
+
+    def unsqueeze(self, dim: int) -> Any:
+        """Insert a dimension of size 1 at `dim`."""
+        return ops.unsqueeze(self, dim=_dims(dim, self._data.ndim + 1)[0])
+
+    def expand(self, *sizes: Any) -> Any:
+        """Broadcast to a larger shape without copying (-1 keeps a size)."""
+        target = list(shape_args(sizes))
+        lead = len(target) - self._data.ndim
+        for i, n in enumerate(self._data.shape):
+            if target[lead + i] == -1:
+                target[lead + i] = n
+        return ops.expand(self, shape=tuple(target))
+
+    def expand_as(self, other: Any) -> Any:
+        """expand(other.shape)."""
+        return self.expand(other.shape)
+
+    def contiguous(self) -> Any:
+        """Self (numpy handles memory layout)."""
+        return self
+
+    def clone(self) -> Any:
+        """A copy that still belongs to the graph."""
+        return ops.clone(self)
+
+    def select(self, dim: int, index: int) -> Any:
+        """The slice at `index` along `dim` (that dimension is removed)."""
+        d = _dims(dim, self._data.ndim)[0]
+        return ops.select(self, key=(slice(None),) * d + (index,))
+
+    def narrow(self, dim: int, start: int, length: int) -> Any:
+        """The part [start, start + length) along `dim`."""
+        d = _dims(dim, self._data.ndim)[0]
+        return ops.slice_(self, key=(slice(None),) * d + (slice(start, start + length),))
+
+    def __getitem__(self, key: Any) -> Any:
+        from minigrad.indexing import getitem
+
+        return getitem(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        from minigrad.indexing import setitem
+
+        setitem(self, key, value)
+
+    # --- dtype conversion ---------------------------------------------------------------------
+    def to(self, *args: Any, **kwargs: Any) -> Any:
+        """Convert to a dtype (devices other than "cpu" are not available)."""
+        target = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, str) and a != "cpu" or getattr(a, "type", "cpu") not in ("cpu",):
+                raise runtime("device", f"minigrad runs on the CPU only; cannot move to {a!r}")
+            if not isinstance(a, str) and target is None and hasattr(a, "name"):
+                target = dtypes.to_dtype(a)
+        if target is None or dtypes.to_dtype(target).np_type == self._data.dtype:
+            return self
+        return ops.to_copy(self, dtype=dtypes.to_dtype(target))
+
+    def type(self, dtype: Any = None) -> Any:
+        """With no argument, the legacy type name (`minigrad.FloatTensor`); else `to(dtype)`."""
+        if dtype is None:
+            return "minigrad." + dtypes.from_numpy(self._data.dtype).legacy
+        return self.to(dtype)
+
+    def float(self) -> Any:
+        """to(float32)."""
+        return self.to(dtypes.float32)
+
+    def double(self) -> Any:
+        """to(float64)."""
+        return self.to(dtypes.float64)
+
+    def half(self) -> Any:
+        """to(float16)."""
+        return self.to(dtypes.float16)
+
+    def long(self) -> Any:
+        """to(int64)."""
+        return self.to(dtypes.int64)
+
+    def int(self) -> Any:
+        """to(int32)."""
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Any:
+        """to(bool)."""
+        return self.to(dtypes.bool)
+
+    def cpu(self) -> Any:
+        """Self: minigrad tensors always live on the CPU."""
+        return self
+
+    # --- in place -----------------------------------------------------------------------------
+    def _inplace(self, op: Any, *args: Any, **attrs: Any) -> Any:
+        from minigrad.dispatch import inplace
+
+        return inplace(op, self, *args, **attrs)  # type: ignore[arg-type]
+
+    def add_(self, other: Any, alpha: float = 1) -> Any:
+        """self += alpha * other, in place."""
+        return self._inplace(ops.add, _other(other if alpha == 1 else other * alpha))
+
+    def sub_(self, other: Any, alpha: float = 1) -> Any:
+        """self -= alpha * other, in place."""
+        return self._inplace(ops.sub, _other(other if alpha == 1 else other * alpha))
+
+    def mul_(self, other: Any) -> Any:
+        """self *= other, in place."""
+        return self._inplace(ops.mul, _other(other))
+
+    def div_(self, other: Any) -> Any:
+        """self /= other, in place."""
+        return self._inplace(ops.div, _other(other))
+
+    def pow_(self, exponent: Any) -> Any:
+        """self **= exponent, in place."""
+        return self._inplace(ops.pow_scalar, exponent=exponent)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+        """clamp, in place."""
+        return self._inplace(ops.clamp, min=min, max=max)
+
+    def neg_(self) -> Any:
+        """Negate in place."""
+        return self._inplace(ops.neg)
+
+    def exp_(self) -> Any:
+        """exp, in place."""
+        return self._inplace(ops.exp)
+
+    def tanh_(self) -> Any:
+        """tanh, in place."""
+        return self._inplace(ops.tanh)
+
+    def sigmoid_(self) -> Any:
+        """sigmoid, in place."""
+        return self._inplace(ops.sigmoid)
+
+    def relu_(self) -> Any:
+        """relu, in place."""
+        return self._inplace(ops.relu)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def _fill(self, values: Any) -> Any:
+        from minigrad.dispatch import check_inplace
+        from minigrad.grad_mode import is_grad_enabled
+
+        if is_grad_enabled():
+            check_inplace(self)  # type: ignore[arg-type]
+        self._data[...] = values
+        self._version[0] += 1  # type: ignore[attr-defined]
+        return self
+
+    def zero_(self) -> Any:
+        """Fill with zeros, in place (e.g. `w.grad.zero_()`)."""
+        return self._fill(0)
+
+    def fill_(self, value: Any) -> Any:
+        """Fill with `value`, in place."""
+        return self._fill(value.item() if isinstance(value, TensorMethods) else value)
+
+    def copy_(self, src: Any) -> Any:
+        """Copy `src`'s values into self (broadcasting), in place."""
+        from minigrad.grad_mode import is_grad_enabled
+
+        if is_grad_enabled() and getattr(src, "requires_grad", False):
+            self[...] = src
+            return self
+        return self._fill(np.asarray(src))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Any:
+        """Fill with uniform random values in [a, b), in place."""
+        from minigrad.random import generator
+
+        return self._fill(generator().uniform(a, b, self._data.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Any:
+        """Fill with normal random values, in place."""
+        from minigrad.random import generator
+
+        return self._fill(generator().normal(mean, std, self._data.shape))
+
+    # --- new tensors like this one ------------------------------------------------------------
+    def new_zeros(self, *size: Any) -> Any:
+        """Zeros with this tensor's dtype."""
+        return type(self)._make(np.zeros(shape_args(size), self._data.dtype))  # type: ignore[attr-defined]
+
+    def new_ones(self, *size: Any) -> Any:
+        """Ones with this tensor's dtype."""
+        return type(self)._make(np.ones(shape_args(size), self._data.dtype))  # type: ignore[attr-defined]
+
+    def new_tensor(self, data: Any) -> Any:
+        """A new leaf tensor from `data`, with this tensor's dtype."""
+        from minigrad.factories import tensor
+
+        return tensor(data, dtype=dtypes.from_numpy(self._data.dtype))
+
+
+def _viewable(arr: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether numpy can reshape `arr` to `shape` without copying."""
+    if arr.flags.c_contiguous:
+        return True
+    probe = arr.view()
+    try:
+        probe.shape = shape
+    except AttributeError:
+        return False
+    return True
+
+
+T_WARNING = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+    "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+    "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+    "tensor."
+)
+
+__all__ = ["TensorMethods", "MinigradIndexError", "MinigradValueError", "typed"]

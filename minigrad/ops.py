@@ -1,0 +1,657 @@
+"""THE op table: each op declared once, forward (numpy) and backward side by side.
+
+A row is `defop(name, forward, backward, rule=...)`. `backward` is either one function per
+input, as in PyTorch's derivatives.yaml (only the ones whose input needs a gradient are
+called), or one function returning a gradient per input. Backward rules use Tensor operations,
+so with `create_graph=True` the backward pass is itself recorded (higher-order gradients).
+Broadcasting is undone by the dispatcher, never in a row. `g` is the incoming gradient,
+`out` the op's output, `x`, `y` the inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.dispatch import OPS, defop
+from minigrad.errors import runtime
+from minigrad.tensor import Tensor
+
+__all__ = ["OPS"]
+
+
+def const(arr: Any) -> Tensor:
+    """A constant tensor (no gradient flows into it), e.g. a mask inside a backward rule."""
+    return Tensor._make(np.asarray(arr))
+
+
+def zeros_of(t: Any) -> Tensor:
+    """A constant tensor of zeros with the shape and dtype of `t` (a Tensor or a Meta)."""
+    return const(np.zeros(tuple(t.shape), t.dtype.np_type))
+
+
+# --- elementwise arithmetic ---------------------------------------------------------------------
+add = defop(
+    "add",
+    np.add,
+    (lambda g, out, x, y: g, lambda g, out, x, y: g),
+    rule="grad_self = grad; grad_other = grad",
+)
+sub = defop(
+    "sub",
+    np.subtract,
+    (lambda g, out, x, y: g, lambda g, out, x, y: -g),
+    rule="grad_self = grad; grad_other = -grad",
+)
+rsub = defop(
+    "rsub",
+    lambda x, other: np.subtract(other, x),
+    (lambda g, out, x, other: -g,),
+    node="RsubBackward1",
+    rule="grad_self = -grad",
+)
+mul = defop(
+    "mul",
+    np.multiply,
+    (lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
+    saves="OO",
+    rule="grad_self = grad * other; grad_other = grad * self",
+)
+div = defop(
+    "div",
+    np.true_divide,
+    (lambda g, out, x, y: g / y, lambda g, out, x, y: -g * x / (y * y)),
+    saves="OS",
+    float_op=True,
+    quiet=True,
+    rule="grad_self = grad / other; grad_other = -grad * self / other²",
+)
+neg = defop("neg", np.negative, (lambda g, out, x: -g,), rule="grad_self = -grad")
+reciprocal = defop(
+    "reciprocal",
+    np.reciprocal,
+    (lambda g, out, x: -g * out * out,),
+    saves_out=True,
+    float_op=True,
+    quiet=True,
+    rule="grad_self = -grad * result²",
+)
+
+
+def _pow_backward(g: Tensor, out: Any, x: Tensor, exponent: float) -> Tensor:
+    if exponent == 0:
+        return zeros_of(x)
+    return g * exponent * x ** (exponent - 1)
+
+
+def _pow_exponent_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    # d/dy x^y = x^y ln x, taken as 0 where x == 0 and y >= 0 (as PyTorch does)
+    return where(g * out * log(x), 0.0, condition=~((x._data == 0) & (y._data >= 0)))
+
+
+pow_scalar = defop(
+    "pow",
+    lambda x, exponent: np.power(x, exponent),
+    (_pow_backward,),
+    saves="S",
+    quiet=True,
+    rule="grad_self = grad * exponent * self^(exponent - 1)",
+)
+pow_tensor = defop(
+    "pow_tensor",
+    np.power,
+    (lambda g, out, x, y: g * y * x ** (y - 1), _pow_exponent_backward),
+    node="PowBackward1",
+    saves="SS",
+    saves_out=True,
+    quiet=True,
+    rule="grad_self = grad * exponent * self^(exponent - 1); "
+    "grad_exponent = grad * result * ln(self)",
+)
+pow_scalar_base = defop(
+    "pow_scalar_base",
+    lambda x, base: np.power(base, x),
+    (lambda g, out, x, base: g * out * float(np.log(base)),),
+    node="PowBackward2",
+    saves_out=True,
+    float_op=True,
+    quiet=True,
+    rule="grad_exponent = grad * result * ln(base)",
+)
+
+# --- elementwise functions ----------------------------------------------------------------------
+exp = defop(
+    "exp", np.exp, (lambda g, out, x: g * out,), saves_out=True, float_op=True, quiet=True,
+    rule="grad_self = grad * result",
+)  # fmt: skip
+log = defop(
+    "log", np.log, (lambda g, out, x: g / x,), saves="S", float_op=True, quiet=True,
+    rule="grad_self = grad / self",
+)  # fmt: skip
+sqrt = defop(
+    "sqrt", np.sqrt, (lambda g, out, x: g / (2 * out),), saves_out=True, float_op=True,
+    quiet=True, rule="grad_self = grad / (2 * result)",
+)  # fmt: skip
+sin = defop(
+    "sin", np.sin, (lambda g, out, x: g * cos(x),), saves="S", float_op=True,
+    rule="grad_self = grad * cos(self)",
+)  # fmt: skip
+cos = defop(
+    "cos", np.cos, (lambda g, out, x: -g * sin(x),), saves="S", float_op=True,
+    rule="grad_self = -grad * sin(self)",
+)  # fmt: skip
+tanh = defop(
+    "tanh", np.tanh, (lambda g, out, x: g * (1 - out * out),), saves_out=True, float_op=True,
+    rule="grad_self = grad * (1 - result²)",
+)  # fmt: skip
+sigmoid = defop(
+    "sigmoid",
+    lambda x: 0.5 * (1 + np.tanh(0.5 * x)),  # no overflow for large |x|
+    (lambda g, out, x: g * out * (1 - out),),
+    saves_out=True,
+    float_op=True,
+    rule="grad_self = grad * result * (1 - result)",
+)
+relu = defop(
+    "relu",
+    lambda x: np.maximum(x, 0, dtype=x.dtype),
+    (lambda g, out, x: g * const(out._data > 0),),
+    saves_out=True,
+    rule="grad_self = grad * (result > 0)",
+)
+absolute = defop(
+    "abs",
+    np.abs,
+    (lambda g, out, x: g * const(np.sign(x._data)),),
+    saves="S",
+    rule="grad_self = grad * sign(self)",
+)
+
+
+def _clamp_mask(x: Tensor, min: Any, max: Any) -> Tensor:
+    keep = np.ones(x.shape, bool)
+    if min is not None:
+        keep &= x._data >= min
+    if max is not None:
+        keep &= x._data <= max
+    return const(keep)
+
+
+clamp = defop(
+    "clamp",
+    lambda x, min=None, max=None: np.clip(x, min, max),
+    (lambda g, out, x, min=None, max=None: g * _clamp_mask(x, min, max),),
+    node="ClampBackward1",
+    saves="S",
+    rule="grad_self = grad where min <= self <= max, else 0",
+)
+where = defop(
+    "where",
+    lambda x, y, condition: np.where(condition, x, y),
+    (
+        lambda g, out, x, y, condition: g * const(condition),
+        lambda g, out, x, y, condition: g * const(~condition),
+    ),
+    rule="grad_self = grad where condition, else 0; grad_other = grad where not condition",
+)
+
+
+def _share(x: Tensor, y: Any, wins: Any) -> Tensor:
+    """1 where `x` wins, 1/2 on ties, 0 where it loses (PyTorch splits ties evenly)."""
+    yv = y._data if isinstance(y, Tensor) else y
+    return const(np.where(x._data == yv, 0.5, wins(x._data, yv)).astype(x._data.dtype))
+
+
+maximum = defop(
+    "maximum",
+    np.maximum,
+    (
+        lambda g, out, x, y: g * _share(x, y, np.greater),
+        lambda g, out, x, y: g * _share(y, x, np.greater),
+    ),
+    saves="SS",
+    rule="grad_self = grad where self > other (half on ties); grad_other likewise",
+)
+minimum = defop(
+    "minimum",
+    np.minimum,
+    (
+        lambda g, out, x, y: g * _share(x, y, np.less),
+        lambda g, out, x, y: g * _share(y, x, np.less),
+    ),
+    saves="SS",
+    rule="grad_self = grad where self < other (half on ties); grad_other likewise",
+)
+to_copy = defop(
+    "_to_copy",
+    lambda x, dtype: x.astype(dtype.np_type),
+    (lambda g, out, x, dtype: g,),
+    rule="grad_self = grad (cast back to self's dtype)",
+)
+clone = defop("clone", np.copy, (lambda g, out, x: g,), rule="grad_self = grad")
+
+# --- reductions ---------------------------------------------------------------------------------
+
+
+def _expand_back(g: Tensor, x: Any, dim: tuple[int, ...], keepdim: bool) -> Tensor:
+    """Put the reduced dimensions back (size 1) so `g` broadcasts against `x`."""
+    if not keepdim:
+        shape = [1 if i in dim else n for i, n in enumerate(x.shape)]
+        g = g.reshape(tuple(shape))
+    return g.expand(tuple(x.shape))
+
+
+def _count(x: Any, dim: tuple[int, ...]) -> int:
+    return int(np.prod([x.shape[d] for d in dim], dtype=np.int64))
+
+
+sum_all = defop(
+    "sum",
+    lambda x: np.sum(x, dtype=np.int64 if x.dtype.kind in "biu" else None),
+    (lambda g, out, x: g.expand(tuple(x.shape)),),
+    node="SumBackward0",
+    rule="grad_self = grad expanded to self's shape",
+)
+sum_dim = defop(
+    "sum_dim",
+    lambda x, dim, keepdim: np.sum(x, axis=dim, keepdims=keepdim),
+    (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim),),
+    node="SumBackward1",
+    rule="grad_self = grad expanded along the summed dims",
+)
+mean = defop(
+    "mean",
+    np.mean,
+    (lambda g, out, x: g.expand(tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
+    node="MeanBackward0",
+    rule="grad_self = grad / numel, expanded",
+)
+mean_dim = defop(
+    "mean_dim",
+    lambda x, dim, keepdim: np.mean(x, axis=dim, keepdims=keepdim),
+    (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim) / _count(x, dim),),
+    node="MeanBackward1",
+    rule="grad_self = grad / n, expanded along the averaged dims",
+)
+
+
+def _evenly(g: Tensor, out: Tensor, x: Tensor) -> Tensor:
+    mask = x._data == out._data
+    return g * const(mask / mask.sum(dtype=x._data.dtype))
+
+
+def _pick(x: np.ndarray, dim: int, keepdim: bool, indices: np.ndarray) -> np.ndarray:
+    picked = np.take_along_axis(x, np.expand_dims(indices, dim), axis=dim)
+    return picked if keepdim else np.squeeze(picked, dim)
+
+
+def _pick_backward(g: Tensor, out: Any, x: Any, dim: int, keepdim: bool, indices: Any) -> Tensor:
+    mask = np.zeros(tuple(x.shape), x.dtype.np_type)
+    np.put_along_axis(mask, np.expand_dims(indices, dim), 1, axis=dim)
+    return (g if keepdim else g.unsqueeze(dim)) * const(mask)
+
+
+max_all = defop(
+    "max",
+    np.max,
+    (_evenly,),
+    node="MaxBackward1",
+    saves="S",
+    saves_out=True,
+    rule="grad_self = grad shared evenly among the maximal elements",
+)
+min_all = defop(
+    "min",
+    np.min,
+    (_evenly,),
+    node="MinBackward1",
+    saves="S",
+    saves_out=True,
+    rule="grad_self = grad shared evenly among the minimal elements",
+)
+max_dim = defop(
+    "max_dim",
+    _pick,
+    (_pick_backward,),
+    node="MaxBackward0",
+    rule="grad_self = grad at the argmax of each slice, 0 elsewhere",
+)
+min_dim = defop(
+    "min_dim",
+    _pick,
+    (_pick_backward,),
+    node="MinBackward0",
+    rule="grad_self = grad at the argmin of each slice, 0 elsewhere",
+)
+
+# --- linear algebra -----------------------------------------------------------------------------
+
+
+def _mm_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if x.ndim != 2 or y.ndim != 2:
+        which = "self" if x.ndim != 2 else "mat2"
+        raise runtime("matmul_shape", f"{which} must be a matrix", shapes=[x.shape, y.shape])
+    if x.shape[1] != y.shape[0]:
+        raise runtime(
+            "matmul_shape",
+            f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
+            f"{y.shape[0]}x{y.shape[1]})",
+            shapes=[x.shape, y.shape],
+        )
+    return x @ y
+
+
+def _dot_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if x.shape != y.shape:
+        raise runtime(
+            "matmul_shape",
+            f"inconsistent tensor size, expected tensor [{x.size}] and src [{y.size}] to have "
+            f"the same number of elements, but got {x.size} and {y.size} elements respectively",
+            shapes=[x.shape, y.shape],
+        )
+    return np.dot(x, y)
+
+
+def _mv_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if x.shape[1] != y.shape[0]:
+        raise runtime(
+            "matmul_shape",
+            f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), "
+            f"vec ({y.shape[0]})",
+            shapes=[x.shape, y.shape],
+        )
+    return x @ y
+
+
+def _bmm_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
+        raise runtime(
+            "matmul_shape",
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{x.shape[0]}, {x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].",
+            shapes=[x.shape, y.shape],
+        )
+    return x @ y
+
+
+mm = defop(
+    "mm",
+    _mm_forward,
+    (lambda g, out, x, y: g.mm(y.t()), lambda g, out, x, y: x.t().mm(g)),
+    saves="OO",
+    rule="grad_self = grad @ mat2ᵀ; grad_mat2 = selfᵀ @ grad",
+)
+dot = defop(
+    "dot",
+    _dot_forward,
+    (lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
+    saves="OO",
+    rule="grad_self = grad * tensor; grad_tensor = grad * self",
+)
+mv = defop(
+    "mv",
+    _mv_forward,
+    (
+        lambda g, out, x, y: g.reshape((-1, 1)).mm(y.reshape((1, -1))),
+        lambda g, out, x, y: x.t().mv(g),
+    ),
+    saves="OO",
+    rule="grad_self = grad ⊗ vec; grad_vec = selfᵀ @ grad",
+)
+bmm = defop(
+    "bmm",
+    _bmm_forward,
+    (
+        lambda g, out, x, y: g.bmm(y.transpose(1, 2)),
+        lambda g, out, x, y: x.transpose(1, 2).bmm(g),
+    ),
+    saves="OO",
+    rule="grad_self = grad @ mat2ᵀ (per batch); grad_mat2 = selfᵀ @ grad",
+)
+addmm = defop(
+    "addmm",
+    lambda b, x, y: b + _mm_forward(x, y),
+    (
+        lambda g, out, b, x, y: g,
+        lambda g, out, b, x, y: g.mm(y.t()),
+        lambda g, out, b, x, y: x.t().mm(g),
+    ),
+    saves="-OO",
+    rule="grad_bias = grad; grad_mat1 = grad @ mat2ᵀ; grad_mat2 = mat1ᵀ @ grad",
+)
+
+# --- shape and view ops (backward needs only the input's shape) ---------------------------------
+t = defop("t", np.transpose, (lambda g, out, x: g.t(),), view=True, rule="grad_self = gradᵀ")
+transpose = defop(
+    "transpose",
+    lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
+    (lambda g, out, x, dim0, dim1: g.transpose(dim0, dim1),),
+    view=True,
+    rule="grad_self = grad with dim0 and dim1 swapped back",
+)
+permute = defop(
+    "permute",
+    lambda x, dims: np.transpose(x, dims),
+    (lambda g, out, x, dims: g.permute(tuple(np.argsort(dims))),),
+    view=True,
+    rule="grad_self = grad permuted back",
+)
+view = defop(
+    "view",
+    lambda x, shape: x.reshape(shape),
+    (lambda g, out, x, shape: g.reshape(tuple(x.shape)),),
+    view=True,
+    rule="grad_self = grad reshaped to self's shape",
+)
+unsafe_view = defop(
+    "_unsafe_view",
+    lambda x, shape: x.reshape(shape),
+    (lambda g, out, x, shape: g.reshape(tuple(x.shape)),),
+    rule="grad_self = grad reshaped to self's shape",
+)
+squeeze = defop(
+    "squeeze",
+    lambda x: np.squeeze(x),
+    (lambda g, out, x: g.reshape(tuple(x.shape)),),
+    view=True,
+    rule="grad_self = grad reshaped to self's shape",
+)
+squeeze_dim = defop(
+    "squeeze_dim",
+    lambda x, dim: np.squeeze(x, dim) if x.shape[dim] == 1 else x.view(),
+    (lambda g, out, x, dim: g.reshape(tuple(x.shape)),),
+    node="SqueezeBackward1",
+    view=True,
+    rule="grad_self = grad reshaped to self's shape",
+)
+unsqueeze = defop(
+    "unsqueeze",
+    lambda x, dim: np.expand_dims(x, dim),
+    (lambda g, out, x, dim: g.squeeze(dim),),
+    view=True,
+    rule="grad_self = grad with dim removed",
+)
+expand = defop(
+    "expand",
+    lambda x, shape: np.broadcast_to(x, shape),
+    (lambda g, out, x, shape: g,),
+    view=True,
+    rule="grad_self = grad summed over the expanded dims",
+)
+
+
+def _put_forward(base: np.ndarray, values: Any, key: Any, accumulate: bool) -> np.ndarray:
+    out = base.copy()
+    if accumulate:
+        np.add.at(out, key, values)
+    else:
+        out[key] = values
+    return out
+
+
+def _put_base_backward(g: Tensor, out: Any, base: Any, values: Any, key: Any, accumulate: bool):
+    if accumulate:
+        return g
+    return index_put(g, 0.0, key=key, accumulate=False)
+
+
+_put_values_backward = lambda g, out, base, values, key, accumulate: index(g, key=key)  # noqa: E731
+
+index_put = defop(
+    "index_put",
+    _put_forward,
+    (_put_base_backward, _put_values_backward),
+    rule="grad_self = grad (0 where overwritten); grad_values = grad[indices]",
+)
+copy_slices = defop(
+    "copy_slices",
+    _put_forward,
+    (_put_base_backward, _put_values_backward),
+    node="CopySlices",
+    rule="grad_self = grad with the assigned part zeroed; grad_src = grad[indices]",
+)
+
+
+def _scatter_back(g: Tensor, out: Any, x: Any, key: Any) -> Tensor:
+    """Gradient of x[key]: g put back where it came from, zeros elsewhere (summing repeats)."""
+    return index_put(zeros_of(x), g, key=key, accumulate=True)
+
+
+select = defop(
+    "select",
+    lambda x, key: x[key],
+    (_scatter_back,),
+    view=True,
+    rule="grad_self = zeros with grad put at the selected index",
+)
+slice_ = defop(
+    "slice",
+    lambda x, key: x[key],
+    (_scatter_back,),
+    view=True,
+    rule="grad_self = zeros with grad put in the slice",
+)
+index = defop(
+    "index",
+    lambda x, key: x[key],
+    (_scatter_back,),
+    rule="grad_self = zeros with grad added at the indices (repeats add up)",
+)
+
+
+def _cat_forward(*arrays: np.ndarray, dim: int) -> np.ndarray:
+    return np.concatenate(arrays, axis=dim)
+
+
+def _cat_backward(g: Tensor, out: Any, *xs: Any, dim: int) -> tuple[Tensor, ...]:
+    grads, start = [], 0
+    for x in xs:
+        stop = start + x.shape[dim]
+        key = (np.s_[:],) * dim + (np.s_[start:stop],)
+        grads.append(index(g, key=key))
+        start = stop
+    return tuple(grads)
+
+
+cat = defop("cat", _cat_forward, _cat_backward, rule="grad_tensors[i] = grad's i-th piece")
+stack = defop(
+    "stack",
+    lambda *arrays, dim: np.stack(arrays, axis=dim),
+    lambda g, out, *xs, dim: tuple(g.select(dim, i) for i in range(len(xs))),
+    rule="grad_tensors[i] = grad selected at i along dim",
+)
+
+# --- softmax and losses -------------------------------------------------------------------------
+
+
+def _softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    e = np.exp(x - x.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    shifted = x - x.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+softmax = defop(
+    "softmax",
+    _softmax,
+    (lambda g, out, x, dim: out * (g - (g * out).sum(dim=dim, keepdim=True)),),
+    saves_out=True,
+    float_op=True,
+    rule="grad_self = result * (grad - Σ(grad * result))",
+)
+log_softmax = defop(
+    "log_softmax",
+    _log_softmax,
+    (lambda g, out, x, dim: g - exp(out) * g.sum(dim=dim, keepdim=True),),
+    saves_out=True,
+    float_op=True,
+    rule="grad_self = grad - exp(result) * Σgrad",
+)
+
+
+def _reduce(v: np.ndarray, reduction: str) -> np.ndarray:
+    return v.mean() if reduction == "mean" else v.sum() if reduction == "sum" else v
+
+
+def _mse_grad(g: Tensor, x: Tensor, y: Any, reduction: str) -> Tensor:
+    scale = 2.0 / x.numel() if reduction == "mean" else 2.0
+    return g * (x - y) * scale
+
+
+mse_loss = defop(
+    "mse_loss",
+    lambda x, y, reduction: _reduce((x - y) ** 2, reduction),
+    (
+        lambda g, out, x, y, reduction: _mse_grad(g, x, y, reduction),
+        lambda g, out, x, y, reduction: -_mse_grad(g, x, y, reduction),
+    ),
+    saves="SS",
+    rule="grad_input = grad * 2 * (input - target) / n; grad_target = -grad_input",
+)
+
+
+def _nll_rows(x: Any, target: np.ndarray, ignore_index: int) -> tuple[Any, np.ndarray]:
+    keep = target != ignore_index
+    rows = np.arange(target.shape[0]) if x.ndim == 2 else ()
+    return (rows, np.where(keep, target, 0)) if x.ndim == 2 else (int(target),), keep
+
+
+def _nll_forward(x: np.ndarray, target: np.ndarray, reduction: str, ignore_index: int):
+    key, keep = _nll_rows(x, target, ignore_index)
+    losses = np.where(keep, -x[key], 0).astype(x.dtype)
+    if reduction == "mean":
+        return losses.sum() / keep.sum()
+    return losses.sum() if reduction == "sum" else losses
+
+
+def _nll_backward(g: Tensor, out: Any, x: Any, target: np.ndarray, reduction: str, ignore_index):
+    key, keep = _nll_rows(x, target, ignore_index)
+    weight = np.where(keep, -1.0, 0.0).astype(x.dtype.np_type)
+    if reduction == "mean":
+        weight = weight / keep.sum()
+    picked = const(weight) * g if reduction != "none" else g * const(weight)
+    return index_put(zeros_of(x), picked, key=key, accumulate=True)
+
+
+nll_loss = defop(
+    "nll_loss",
+    _nll_forward,
+    (_nll_backward,),
+    rule="grad_input = -grad / n at each row's target class, 0 elsewhere",
+)
+
+
+def _bind_methods() -> None:
+    """Give Tensor's methods (methods.py) this table; done once, here, to avoid an import cycle."""
+    import sys
+
+    from minigrad import methods
+
+    methods.ops = sys.modules[__name__]
+
+
+_bind_methods()
