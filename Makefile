@@ -1,0 +1,72 @@
+# minigrad: `make lab` to learn, `make test` to check. Both set up .venv first (once).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Written after a successful install; pip runs again only when pyproject.toml changes.
+STAMP := $(VENV)/.installed
+KERNEL := minigrad
+PORT ?= 8888
+
+# The one full test invocation: unit tests in tests/ and every notebook under nbval.
+PYTEST := $(BIN)/python -m pytest tests notebooks --durations=5 \
+	--nbval --nbval-current-env --nbval-cell-timeout=300 \
+	--nbval-sanitize-with notebooks/sanitize.cfg
+
+.PHONY: help setup lab test lint bench clean
+
+help:
+	@echo "make lab    set up .venv if needed, then start JupyterLab on notebooks/"
+	@echo "make test   set up .venv if needed, then ruff, mypy and pytest (tests/ + notebooks/)"
+	@echo "make bench  run benchmarks/run.py"
+	@echo "make clean  remove .venv, build/ and caches"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "minigrad needs Python >= 3.10, but '$(PYTHON)' is missing or older:"; \
+	  $(PYTHON) --version 2>&1 || true; \
+	  echo "Install Python 3.10 or newer (Debian/Ubuntu: sudo apt-get install python3 python3-venv)"; \
+	  echo "or name one explicitly: make PYTHON=/path/to/python3.11 test"; \
+	  exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  echo "Could not create $(VENV) with '$(PYTHON) -m venv'."; \
+	  echo "On Debian/Ubuntu install the venv module: sudo apt-get install python3-venv"; \
+	  exit 1; }
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing minigrad-lab and its lab/test extras into $(VENV) (first run: a few minutes)"
+	@$(BIN)/python -m pip install --quiet -e '.[lab,test]' || { \
+	  echo; \
+	  echo "pip could not install the project (see the error above). What to try:"; \
+	  echo "  - check the network or proxy can reach PyPI, then run the same make command again;"; \
+	  echo "  - start over with a fresh environment: make clean && make test"; \
+	  exit 1; }
+	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+	  --display-name "Python (minigrad)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	@echo "Starting JupyterLab on notebooks/ (kernel: Python (minigrad)); Ctrl-C stops it."
+	@echo "Open the http://127.0.0.1:$(PORT)/lab?token=... URL that JupyterLab prints below."
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(PYTEST) $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
