@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := minigrad
 PORT ?= 8888
+# Jupyter refuses to run as root unless told (containers and CI machines often are root).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The one full test invocation: unit tests in tests/ and every notebook under nbval.
 PYTEST := $(BIN)/python -m pytest tests notebooks --durations=5 \
@@ -54,7 +56,7 @@ setup: $(STAMP)
 lab: $(STAMP)
 	@echo "Starting JupyterLab on notebooks/ (kernel: Python (minigrad)); Ctrl-C stops it."
 	@echo "Open the http://127.0.0.1:$(PORT)/lab?token=... URL that JupyterLab prints below."
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
