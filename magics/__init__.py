@@ -1,14 +1,51 @@
 """The Jupyter layer of minigrad: magics, graph drawing, widgets and error explanations.
 
 `%load_ext minigrad` (or `%load_ext magics`) calls `load_ipython_extension` below. It only
-registers things with IPython, and `unload_ipython_extension` undoes each registration, so
-`%unload_ext` leaves the shell as it found it. Nothing is registered yet: the magics, the
-`Tensor` formatter and the error explainer are added here as they land.
+registers things with IPython: the magics (`%%trace`, `%backward`, `%minigrad`), the
+`text/html` tensor card, per-node creation sites and the error explainer (`magics.explain`).
+`unload_ipython_extension` undoes each registration, so `%unload_ext` leaves the shell as it
+found it. Loading twice is harmless.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
+
+from magics.display import get_display, set_display
+from magics.widgets import inspect
+
+__all__ = [
+    "draw",
+    "get_display",
+    "inspect",
+    "load_ipython_extension",
+    "set_display",
+    "unload_ipython_extension",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # `magics.draw` comes from the drawing module, imported on first use
+    if name == "draw":
+        from magics.dot import draw
+
+        return draw
+    raise AttributeError(f"module 'magics' has no attribute {name!r}")
+
+
+def _explain() -> Any:
+    """The error explainer module, or None while it does not exist yet."""
+    if importlib.util.find_spec("magics.explain") is None:
+        return None
+    return importlib.import_module("magics.explain")
+
+
+class _State:
+    """Which shells this module registered on, so loading twice does nothing."""
+
+    loaded: set[int] = set()
+    sites: bool = False  # whether creation sites were recorded before we turned them on
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -17,6 +54,20 @@ def load_ipython_extension(ipython: Any) -> None:
     Args:
         ipython: the running `InteractiveShell`.
     """
+    from magics import display
+    from magics.commands import MinigradMagics
+    from minigrad.graph import record_sites, recorder
+
+    if id(ipython) in _State.loaded:
+        return
+    _State.loaded.add(id(ipython))
+    _State.sites = recorder.sites
+    ipython.register_magics(MinigradMagics)
+    display.register(ipython)
+    record_sites(True)
+    explain = _explain()
+    if explain is not None:
+        explain.install(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -25,3 +76,20 @@ def unload_ipython_extension(ipython: Any) -> None:
     Args:
         ipython: the running `InteractiveShell`.
     """
+    from magics import display
+    from magics.commands import MinigradMagics
+    from minigrad.graph import record_sites
+
+    if id(ipython) not in _State.loaded:
+        return
+    _State.loaded.discard(id(ipython))
+    explain = _explain()
+    if explain is not None:
+        explain.uninstall(ipython)
+    record_sites(_State.sites)
+    display.unregister(ipython)
+    magics = ipython.magics_manager.magics
+    for kind, names in MinigradMagics.magics.items():
+        for name in names:
+            magics[kind].pop(name, None)
+    ipython.magics_manager.registry.pop(MinigradMagics.__name__, None)

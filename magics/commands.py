@@ -1,0 +1,217 @@
+"""The magics: `%%trace`, `%backward` and `%minigrad`, thin adapters over plain functions.
+
+Each magic parses its options with IPython's `magic_arguments` (so `%%trace?` documents it),
+calls the plain logic in `tracing`, `stepping` and `magics.draw`, and returns a result that
+displays itself. Bad input (an unknown option, an empty cell, an EXPR that is not a tensor)
+is a one-line `UsageError`; errors from the user's own code propagate unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import display
+
+from magics import display as card
+from magics import tracing
+from magics.results import BackwardResult, TraceResult
+from magics.stepping import backward_steps
+from magics.widgets import BackwardStepper
+from minigrad.function import AccumulateGrad
+from minigrad.graph import toposort
+from minigrad.tensor import Tensor
+
+
+def draw_graph(named: dict[str, Tensor], roots: list[Tensor], **options: Any) -> Any:
+    """`magics.draw` over `roots` plus the named tensors, labelled with their names."""
+    from magics import draw
+
+    tensors = list(named.values()) + [t for t in roots if all(t is not n for n in named.values())]
+    if not tensors:
+        return None
+    names = {id(t): n for n, t in named.items()}
+    return draw(*tensors, names=[names.get(id(t)) for t in tensors], **options)
+
+
+def leaf_labels(order: list[Any], ns: dict[str, Any]) -> dict[int, str]:
+    """Names for the leaves in `order`: the user's variable name when one holds the leaf."""
+    accs = {id(n.variable): n for n in order if isinstance(n, AccumulateGrad)}
+    labels: dict[int, str] = {}
+    for name, value in ns.items():
+        if not name.startswith("_") and isinstance(value, Tensor) and id(value) in accs:
+            labels.setdefault(id(accs[id(value)]), name)
+    return labels
+
+
+def _evaluate(shell: Any, expr: str, what: str) -> Tensor:
+    """Evaluate `expr` in the user namespace; a UsageError unless it gives a Tensor."""
+    try:
+        value = shell.ev(expr)
+    except Exception as exc:  # noqa: BLE001 - any failure is the user's expression's
+        raise UsageError(f"{what}: cannot evaluate {expr!r}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(value, Tensor):
+        raise UsageError(f"{what}: {expr!r} is a {type(value).__name__}, not a minigrad Tensor")
+    return value
+
+
+@magics_class
+class MinigradMagics(Magics):
+    """minigrad's magics: `%%trace`, `%backward`, `%minigrad`."""
+
+    @magic_arguments()
+    @argument("--backward", action="store_true", help="Call backward() on the cell's final tensor.")
+    @argument(
+        "--view", choices=["forward", "backward"], default="forward", help="Which graph to draw."
+    )
+    @argument("--no-values", action="store_true", help="Leave tensor values out of the graph.")
+    @argument("--max-nodes", type=int, default=200, metavar="N", help="Draw at most N nodes.")
+    @argument("-o", dest="name", metavar="NAME", help="Store the TraceResult in variable NAME.")
+    @cell_magic
+    def trace(self, line: str, cell: str) -> TraceResult | None:
+        """Run the cell, then draw the graph it built and list its ops in order."""
+        __tracebackhide__ = True
+        args = parse_argstring(self.trace, line)
+        if not cell.strip():
+            raise UsageError("%%trace: the cell is empty; put the code to trace below %%trace")
+        if args.max_nodes < 1:
+            raise UsageError(f"%%trace: --max-nodes must be at least 1, not {args.max_nodes}")
+        run = tracing.run_cell(self.shell, cell)
+        if run.value is not None and run.error is None:
+            display(run.value)
+        result = self._trace_result(run, args)
+        if args.name:
+            self.shell.user_ns[args.name] = result
+        if run.error is not None:
+            display(result)
+            error, run.error = run.error, None
+            raise error
+        return result
+
+    def _trace_result(self, run: tracing.Run, args: Any) -> TraceResult:
+        ns = self.shell.user_ns
+        rows = tracing.rows(run)
+        failed = tracing.failed_row(run, len(rows))
+        named = tracing.named_tensors(run, ns)
+        grads: dict[str, np.ndarray] = {}
+        final = tracing.final_tensor(run, ns) if run.error is None else None
+        if args.backward:
+            grads = self._backward_of(final, named)
+        sinks = _sinks(run.nodes)
+        highlight = _failed_inputs(run, failed) if failed else None
+        graph = (
+            draw_graph(
+                named,
+                sinks,
+                view=args.view,
+                values=not args.no_values,
+                grads=args.backward,
+                highlight=highlight,
+                max_nodes=args.max_nodes,
+            )
+            if run.nodes or named
+            else None
+        )
+        result = TraceResult(rows + ([failed] if failed else []), graph, list(named), grads)
+        result.error = failed.grad_fn if failed else None
+        return result
+
+    def _backward_of(self, final: Tensor | None, named: dict[str, Tensor]) -> dict[str, Any]:
+        if final is None:
+            raise UsageError("%%trace --backward: the cell made no tensor to call backward() on")
+        if final.ndim != 0:
+            shape = list(final.shape)
+            raise UsageError(
+                f"%%trace --backward: the final tensor has shape {shape}, not a scalar"
+            )
+        final.backward()
+        return {
+            n: np.array(t._grad._data, copy=True)
+            for n, t in named.items()
+            if t.is_leaf and t._grad is not None
+        }
+
+    @magic_arguments()
+    @argument("expr", nargs="+", help="A tensor expression, e.g. loss (quote it if it has spaces).")
+    @argument("--retain-graph", action="store_true", help="Keep the graph for another backward.")
+    @argument("--gradient", metavar="EXPR", help="The output's gradient (for non-scalar EXPR).")
+    @argument("--step", action="store_true", help="Step through backward with a widget.")
+    @argument("-o", dest="name", metavar="NAME", help="Store the BackwardResult in variable NAME.")
+    @line_magic
+    def backward(self, line: str) -> BackwardResult:
+        """Run backward on EXPR; show each edge's gradient and every leaf's .grad."""
+        __tracebackhide__ = True
+        args = parse_argstring(self.backward, line)
+        expr = " ".join(args.expr)
+        t = _evaluate(self.shell, expr, "%backward")
+        gradient = (
+            _evaluate(self.shell, args.gradient, "%backward --gradient") if args.gradient else None
+        )
+        if not t.requires_grad or (gradient is None and t.numel() != 1):
+            t.backward(gradient)  # raises PyTorch's own error, before any dry run
+        labels = leaf_labels(toposort([t.grad_fn]) if t.grad_fn else [], self.shell.user_ns)
+        steps, order = backward_steps(t, gradient, labels)
+        t.backward(gradient, retain_graph=args.retain_graph)
+        grads = _final_grads(order, labels)
+        named = {labels[id(n)]: n.variable for n in order if id(n) in labels}
+        graph = draw_graph(named, [t], view="backward", grads=True)
+        result = BackwardResult(steps, grads, graph)
+        if args.step:
+            result.widget = _stepper(steps, grads, named, t)
+        if args.name:
+            self.shell.user_ns[args.name] = result
+        return result
+
+    @magic_arguments()
+    @argument("setting", choices=["display"], help="What to set.")
+    @argument("value", choices=list(card.MODES), help="card: the HTML card; plain: repr only.")
+    @line_magic
+    def minigrad(self, line: str) -> None:
+        """Settings: `%minigrad display plain|card` turns the tensor card off or on."""
+        args = parse_argstring(self.minigrad, line)
+        card.set_display(args.value)
+
+
+def _final_grads(order: list[Any], labels: dict[int, str]) -> dict[str, np.ndarray]:
+    """Every leaf's `.grad` after backward, labelled, in walk order."""
+    grads: dict[str, np.ndarray] = {}
+    for k, node in enumerate(order):
+        if isinstance(node, AccumulateGrad) and node.variable._grad is not None:
+            label = labels.get(id(node), f"n{k}")
+            grads[label] = np.array(node.variable._grad._data, copy=True)
+    return grads
+
+
+def _stepper(steps: list[Any], grads: dict[str, Any], named: dict[str, Tensor], t: Tensor) -> Any:
+    """The step-through widget: one drawing per step (the node highlighted), then the final one."""
+    order = toposort([t.grad_fn]) if t.grad_fn is not None else []
+    by_id = {f"n{k}": node for k, node in enumerate(order)}
+    frames = [
+        draw_graph(named, [t], view="backward", grads=False, highlight=[by_id[s.node_id]])
+        for s in steps
+    ]
+    frames.append(draw_graph(named, [t], view="backward", grads=True))
+    return BackwardStepper(steps, grads, frames, render=lambda g: g.svg() if g is not None else "")
+
+
+def _sinks(nodes: list[Any]) -> list[Tensor]:
+    """Output tensors of the recorded nodes no other recorded node consumes (still alive)."""
+    used = {id(c) for n in nodes for c, _ in n.next_functions if c is not None}
+    found = []
+    for node in nodes:
+        out = node._out_ref() if node._out_ref is not None else None
+        if id(node) not in used and out is not None:
+            found.append(out)
+    return found
+
+
+def _failed_inputs(run: tracing.Run, failed: Any) -> list[Any]:
+    """Nodes to highlight when the cell raised: those made on the failing line, else the last."""
+    ops = [n for n in run.nodes if not isinstance(n, AccumulateGrad)]
+    on_line = [
+        n for n in ops if n._site and n._site[0] == run.filename and str(n._site[1]) == failed.line
+    ]
+    return on_line or ops[-1:]

@@ -1,0 +1,144 @@
+"""The backward pass as a list of steps, for `%backward` and its step-through widget.
+
+`backward_steps(t, gradient)` walks the graph in the same order as the engine's
+`run_backward` (reverse `toposort`), calling each node's own rule (`node.apply`), but as a
+dry run: nothing is freed (retain_graph semantics), nothing is accumulated into `.grad`, and
+no hooks run. Each step keeps numpy copies of the incoming gradient, the saved values and the
+gradients sent to each input, so later changes to the tensors do not change the steps.
+Nothing recurses, so any depth works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from minigrad.engine import root_node
+from minigrad.function import AccumulateGrad
+from minigrad.grad_mode import no_grad
+from minigrad.graph import toposort
+from minigrad.tensor import Tensor
+
+ACCUMULATE_RULE = "grad_variable += grad"
+
+
+@dataclass
+class Step:
+    """One node run by backward: what came in, the rule, and what went to each input."""
+
+    index: int  # position in the backward order (0 = the root)
+    node_id: str  # walk-order id, `n<k>` with k the node's index in `toposort` (inputs first)
+    name: str  # `MulBackward0`, `AccumulateGrad`
+    rule: str  # the op table's rule text
+    grad_in: np.ndarray  # the gradient arriving at this node (summed over its consumers)
+    saved: dict[str, Any] = field(default_factory=dict)  # saved values: numpy copies or numbers
+    grads_out: list[tuple[str, np.ndarray | None]] = field(default_factory=list)  # (input id, g)
+    leaf: str | None = None  # for AccumulateGrad: the leaf's label
+
+    def describe(self) -> str:
+        """Plain-text lines: rule, incoming gradient, saved values, outgoing gradients."""
+        lines = [f"step {self.index}: {self.name} ({self.node_id})", f"  rule: {self.rule}"]
+        lines.append(f"  grad = {_fmt(self.grad_in)}")
+        lines += [f"  {k} = {_fmt(v)}" for k, v in self.saved.items()]
+        for target, g in self.grads_out:
+            lines.append(f"  -> {target}: {_fmt(g)}")
+        return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    """Numbers in a short fixed format (4 significant digits), deterministic across runs."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=4, separator=", ", threshold=20)
+    return repr(value)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        return np.array(value._data, copy=True)
+    return value
+
+
+def node_ids(order: list[Any]) -> dict[int, str]:
+    """Walk-order ids for nodes in `order`: `n0`, `n1`, ... keyed by `id(node)`."""
+    return {id(node): f"n{k}" for k, node in enumerate(order)}
+
+
+def _start(t: Tensor, gradient: Tensor | None) -> Tensor:
+    """The root's gradient: `gradient`, or ones for a scalar (torch's implicit gradient)."""
+    if gradient is not None:
+        return gradient
+    return Tensor._make(np.ones_like(t._data))
+
+
+def backward_steps(
+    t: Tensor, gradient: Tensor | None = None, labels: dict[int, str] | None = None
+) -> tuple[list[Step], list[Any]]:
+    """Dry-run backward from `t`; returns the steps in run order and the `toposort` order.
+
+    Args:
+        t: the output tensor backward starts from (it must require grad).
+        gradient: the output's gradient (None means ones, as for a scalar).
+        labels: leaf labels keyed by `id(AccumulateGrad node)`, e.g. the user's variable names.
+    """
+    root = root_node(t)
+    order = toposort([root])
+    ids = node_ids(order)
+    buffers: dict[int, Tensor] = {id(root): _start(t, gradient)}
+    steps: list[Step] = []
+    with no_grad():
+        for node in reversed(order):
+            grad = buffers.pop(id(node), None)
+            if grad is None:
+                continue
+            step = Step(len(steps), ids[id(node)], node.name(), _rule(node), _copy(grad))
+            steps.append(step)
+            if isinstance(node, AccumulateGrad):
+                step.leaf = (labels or {}).get(id(node), ids[id(node)])
+                continue
+            step.saved = {k: _copy(v) for k, v in _saved(node).items()}
+            grads = node.apply(grad)
+            for (child, _), g in zip(node.next_functions, grads):
+                target = ids[id(child)] if child is not None else "None"
+                step.grads_out.append((target, _copy(g) if g is not None else None))
+                if child is not None and g is not None:
+                    prev = buffers.get(id(child))
+                    buffers[id(child)] = g if prev is None else prev + g
+    return steps, order
+
+
+def _rule(node: Any) -> str:
+    """The rule text of the node's op-table row (custom Functions: their backward's name)."""
+    if isinstance(node, AccumulateGrad):
+        return ACCUMULATE_RULE
+    op = getattr(node, "op", None)
+    if op is not None and getattr(op, "rule", ""):
+        return str(op.rule)
+    return f"{node.name()}.backward(ctx, grad)"
+
+
+def _saved(node: Any) -> dict[str, Any]:
+    """The node's saved values (tensors and numbers), {} when it has none or was freed."""
+    values = getattr(node, "saved_values", None)
+    if values is None:
+        return {}
+    return {k: v for k, v in values().items() if isinstance(v, (Tensor, int, float))}
+
+
+def leaf_totals(steps: list[Step]) -> dict[str, np.ndarray]:
+    """Each leaf's total incoming gradient in the dry run: what backward adds to its `.grad`."""
+    return {s.leaf: s.grad_in for s in steps if s.leaf is not None}
+
+
+def edge_grads(steps: list[Step]) -> dict[tuple[str, str], np.ndarray]:
+    """The gradient sent along each edge, keyed by (consumer id, input id)."""
+    found: dict[tuple[str, str], np.ndarray] = {}
+    for step in steps:
+        for target, g in step.grads_out:
+            if g is not None:
+                key = (step.node_id, target)
+                found[key] = g if key not in found else found[key] + g
+    return found
