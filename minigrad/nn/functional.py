@@ -1,0 +1,323 @@
+"""`minigrad.nn.functional`: layers as functions (activations, linear, losses).
+
+Each function validates its arguments with PyTorch's messages and then calls op-table rows
+(`ops.addmm`, `ops.mse_loss`, `ops.nll_loss`, ...); no formula is restated here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from minigrad import ops
+from minigrad.dispatch import broadcast_message
+from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
+from minigrad.tensor import Tensor
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> str:
+    """The reduction to use, honouring the deprecated size_average/reduce flags (with a warning)."""
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def legacy_reduction(size_average: Any, reduce: Any, emit_warning: bool = True) -> str:
+    """PyTorch's `_Reduction.legacy_get_string`: old flags -> 'mean' / 'sum' / 'none'.
+
+    Args:
+        size_average: average (True) or sum (False) the losses; None means True.
+        reduce: reduce at all; None means True.
+        emit_warning: warn that the flags are deprecated.
+    """
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "mean" if size_average and reduce else "sum" if reduce else "none"
+    if emit_warning:
+        warnings.warn(
+            "size_average and reduce args will be deprecated, please use "
+            f"reduction='{result}' instead.",
+            stacklevel=3,
+        )
+    return result
+
+
+# --- activations ------------------------------------------------------------------------------
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0) elementwise.
+
+    Args:
+        input: the tensor.
+        inplace: overwrite `input`.
+    """
+    return input.relu_() if inplace else ops.relu(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    """tanh(x) elementwise."""
+    return ops.tanh(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """σ(x) = 1 / (1 + e⁻ˣ) elementwise."""
+    return ops.sigmoid(input)
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """exp(x) / Σ exp(x) along `dim`.
+
+    Args:
+        input: the tensor.
+        dim: the dimension that sums to 1 (None: deprecated implicit choice, with a warning).
+        dtype: cast the input to this dtype first.
+    """
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
+    return (input if dtype is None else input.to(dtype)).softmax(dim)
+
+
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """log(softmax(x)) along `dim`, computed stably.
+
+    Args:
+        input: the tensor.
+        dim: the dimension (None: deprecated implicit choice, with a warning).
+        dtype: cast the input to this dtype first.
+    """
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
+    return (input if dtype is None else input.to(dtype)).log_softmax(dim)
+
+
+# --- linear ---------------------------------------------------------------------------------
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x Wᵀ + b, recorded as PyTorch records it (addmm for 2-D input with a bias).
+
+    Args:
+        input: (*, in_features).
+        weight: (out_features, in_features).
+        bias: (out_features) or None.
+    """
+    if input.ndim == 0 or weight.ndim == 0:
+        raise runtime(
+            "matmul_shape",
+            "both arguments to linear need to be at least 1D, but they are "
+            f"{input.ndim}D and {weight.ndim}D",
+        )
+    if bias is None:
+        return input.mm(weight.t()) if input.ndim == 2 else input.matmul(weight.t())
+    if input.ndim == 2:
+        return ops.addmm(bias, input, weight.t())
+    rows = input.view(1, -1) if input.ndim == 1 else input.reshape(-1, input.shape[-1])
+    out = ops.addmm(bias, rows, weight.t())
+    return out.view(*input.shape[:-1], out.shape[-1])
+
+
+# --- losses -----------------------------------------------------------------------------------
+
+
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Mean squared error: mean((input - target)²) (or the sum, or each term).
+
+    Args:
+        input: predictions.
+        target: wanted values, ideally of the same shape (else a warning, then broadcasting).
+        reduction: 'mean', 'sum' or 'none'.
+        weight: not supported by minigrad (must be None).
+    """
+    if weight is not None:
+        raise NotImplementedError("minigrad's mse_loss does not support weight")
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            stacklevel=2,
+        )
+    reduction = (
+        legacy_reduction(size_average, reduce)
+        if size_average is not None or reduce is not None
+        else reduction
+    )
+    if target.shape != input.shape:
+        message = broadcast_message([tuple(input.shape), tuple(target.shape)])
+        if message:
+            raise runtime("broadcast", message, shapes=[input.shape, target.shape])
+        shape = np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+        input, target = input.expand(*shape), target.expand(*shape)
+    return ops.mse_loss(input, target, reduction=_reduction(reduction))
+
+
+def _scalar_name(t: Tensor) -> str:
+    return t.dtype.legacy.removesuffix("Tensor")
+
+
+def _class_indices(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
+    """The target as int64 numpy, after PyTorch's checks of dtype, batch size and range."""
+    if input.ndim == 0:
+        raise MinigradValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if target.dtype.name not in ("int64", "uint8"):
+        raise runtime(
+            "target_dtype",
+            f"expected target dtype to be Long or Byte, but got {_scalar_name(target)}",
+        )
+    labels = target._data.astype(np.int64)
+    if input.ndim == 1:
+        labels = labels.reshape(()) if labels.size == 1 else labels
+    elif labels.ndim == 0 or labels.shape[0] != input.shape[0]:
+        got = labels.shape[0] if labels.ndim else 0
+        raise typed(
+            MinigradValueError,
+            "target_batch",
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({got}).",
+        )
+    elif input.ndim > 2 and labels.shape != (input.shape[0],) + tuple(input.shape[2:]):
+        want = [input.shape[0], *input.shape[2:]]
+        raise runtime("target_shape", f"Expected target size {want}, got {list(labels.shape)}")
+    classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+    if bad.any():
+        raise typed(
+            MinigradIndexError, "target_range", f"Target {labels[bad].flat[0]} is out of bounds."
+        )
+    return labels
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log likelihood: -input[i, target[i]], averaged over the rows not ignored.
+
+    Inputs of shape (N, C, d1, ...) are moved to (N·d1·..., C) first, so their graph has a
+    permute and a reshape where PyTorch records a single NllLoss2dBackward0.
+
+    Args:
+        input: log-probabilities, (C), (N, C) or (N, C, d1, ...).
+        target: class indices (int64), () / (N) / (N, d1, ...).
+        weight: per-class weights; not supported by minigrad (must be None).
+        ignore_index: target value whose rows count for nothing.
+        reduction: 'mean', 'sum' or 'none'.
+    """
+    if weight is not None:
+        raise NotImplementedError("minigrad's nll_loss does not support class weights")
+    reduction = _reduction(reduction, size_average, reduce)
+    labels = _class_indices(input, target, ignore_index)
+    if input.ndim <= 2:
+        return ops.nll_loss(input, target=labels, reduction=reduction, ignore_index=ignore_index)
+    dims = (0,) + tuple(range(2, input.ndim)) + (1,)
+    rows = input.permute(*dims).reshape(-1, input.shape[1])
+    out = ops.nll_loss(
+        rows, target=labels.reshape(-1), reduction=reduction, ignore_index=ignore_index
+    )
+    return out.view(*labels.shape) if reduction == "none" else out
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross entropy of logits: nll_loss(log_softmax(input, class dim), target).
+
+    Args:
+        input: unnormalised scores, (C), (N, C) or (N, C, d1, ...).
+        target: class indices (int64), or class probabilities shaped like `input`.
+        weight: per-class weights; not supported by minigrad (must be None).
+        ignore_index: target value whose rows count for nothing.
+        reduction: 'mean', 'sum' or 'none'.
+        label_smoothing: ε in [0, 1]: the target becomes (1-ε)·one-hot + ε/C.
+    """
+    if weight is not None:
+        raise NotImplementedError("minigrad's cross_entropy does not support class weights")
+    reduction = _reduction(reduction, size_average, reduce)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise runtime(
+            "label_smoothing",
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}",
+        )
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = input.log_softmax(class_dim)
+    if target.is_floating_point() and target.shape == input.shape:
+        return _soft_cross_entropy(logp, target, class_dim, reduction, label_smoothing)
+    loss = nll_loss(logp, target, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return loss
+    return _smoothed(loss, logp, target, class_dim, ignore_index, reduction, label_smoothing)
+
+
+def _soft_cross_entropy(
+    logp: Tensor, target: Tensor, class_dim: int, reduction: str, smoothing: float
+) -> Tensor:
+    """-Σ target · log p over classes, as PyTorch computes it for probability targets."""
+    classes = logp.shape[class_dim]
+    if smoothing > 0:
+        target = target * (1 - smoothing) + smoothing / classes
+    terms = logp * target
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    if reduction == "sum":
+        return -terms.sum()
+    return -terms.sum() / (logp.numel() / classes)
+
+
+def _smoothed(
+    loss: Tensor,
+    logp: Tensor,
+    target: Tensor,
+    class_dim: int,
+    ignore_index: int,
+    reduction: str,
+    smoothing: float,
+) -> Tensor:
+    """(1-ε)·nll + ε/C · Σ(-log p), ignored rows excluded, as PyTorch's label smoothing."""
+    from minigrad.factories import tensor
+
+    classes = logp.shape[class_dim]
+    keep = target._data != ignore_index
+    smooth = (-logp.sum(class_dim)) * tensor(keep.astype(logp._data.dtype))
+    if reduction == "mean":
+        smooth = smooth.sum() / int(keep.sum())
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - smoothing) * loss + smooth * (smoothing / classes)
