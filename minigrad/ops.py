@@ -623,8 +623,8 @@ def _nll_rows(x: Any, target: np.ndarray, ignore_index: int) -> tuple[Any, np.nd
 def _nll_forward(x: np.ndarray, target: np.ndarray, reduction: str, ignore_index: int):
     key, keep = _nll_rows(x, target, ignore_index)
     losses = np.where(keep, -x[key], 0).astype(x.dtype)
-    if reduction == "mean":
-        return losses.sum() / keep.sum()
+    if reduction == "mean":  # keep x's dtype: numpy's float32 / int64 would give float64
+        return (losses.sum() / keep.sum()).astype(x.dtype)
     return losses.sum() if reduction == "sum" else losses
 
 
