@@ -102,7 +102,8 @@ class Node:
         return self.apply(grad)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        # nodes written in PyTorch's C++ core are named `torch::autograd::X` but print as `<X ...>`
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {hex(id(self))}>"
 
 
 class AccumulateGrad(Node):
@@ -113,6 +114,10 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Tensor) -> None:
         super().__init__(())
         self.variable = variable
+
+    def name(self) -> str:
+        """`minigrad::autograd::AccumulateGrad`, as PyTorch spells its C++ node's name."""
+        return "minigrad::autograd::AccumulateGrad"
 
     def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         """Accumulate `grad` into `variable.grad` (after the leaf's tensor hooks)."""

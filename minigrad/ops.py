@@ -511,6 +511,8 @@ copy_slices = defop(
     node="CopySlices",
     rule="grad_self = grad with the assigned part zeroed; grad_src = grad[indices]",
 )
+# PyTorch's C++ node: name() is namespaced, the repr is `<CopySlices object at ...>`
+copy_slices.node_cls.name = lambda self: "minigrad::autograd::CopySlices"  # type: ignore[method-assign]
 
 
 def _scatter_back(g: Tensor, out: Any, x: Any, key: Any) -> Tensor:
