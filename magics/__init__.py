@@ -13,9 +13,11 @@ import importlib.util
 from typing import Any
 
 from magics.display import get_display, set_display
+from magics.graph import Graph, draw
 from magics.widgets import inspect
 
 __all__ = [
+    "Graph",
     "draw",
     "get_display",
     "inspect",
@@ -23,15 +25,6 @@ __all__ = [
     "set_display",
     "unload_ipython_extension",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # `magics.draw` comes from the drawing module, imported on first use
-    if name == "draw":
-        from magics.dot import draw
-
-        return draw
-    raise AttributeError(f"module 'magics' has no attribute {name!r}")
 
 
 def _explain() -> Any:

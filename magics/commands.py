@@ -17,7 +17,9 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from magics import display as card
+from magics import graph as drawing
 from magics import tracing
+from magics.annotate import annotated
 from magics.results import BackwardResult, TraceResult
 from magics.stepping import backward_steps
 from magics.widgets import BackwardStepper
@@ -27,14 +29,10 @@ from minigrad.tensor import Tensor
 
 
 def draw_graph(named: dict[str, Tensor], roots: list[Tensor], **options: Any) -> Any:
-    """`magics.draw` over `roots` plus the named tensors, labelled with their names."""
-    from magics import draw
-
-    tensors = list(named.values()) + [t for t in roots if all(t is not n for n in named.values())]
-    if not tensors:
+    """`magics.draw(*roots)`, labelled with the user's variable names; None with no roots."""
+    if not roots:
         return None
-    names = {id(t): n for n, t in named.items()}
-    return draw(*tensors, names=[names.get(id(t)) for t in tensors], **options)
+    return drawing.draw(*roots, names=named, **options)
 
 
 def leaf_labels(order: list[Any], ns: dict[str, Any]) -> dict[int, str]:
@@ -100,7 +98,7 @@ class MinigradMagics(Magics):
         final = tracing.final_tensor(run, ns) if run.error is None else None
         if args.backward:
             grads = self._backward_of(final, named)
-        sinks = _sinks(run.nodes)
+        sinks = _sinks(run.nodes) or list(named.values())
         highlight = _failed_inputs(run, failed) if failed else None
         graph = (
             draw_graph(
@@ -137,7 +135,9 @@ class MinigradMagics(Magics):
     @magic_arguments()
     @argument("expr", nargs="+", help="A tensor expression, e.g. loss (quote it if it has spaces).")
     @argument("--retain-graph", action="store_true", help="Keep the graph for another backward.")
-    @argument("--gradient", metavar="EXPR", help="The output's gradient (for non-scalar EXPR).")
+    @argument(
+        "--gradient", nargs="+", metavar="EXPR", help="The output's gradient (non-scalar EXPR)."
+    )
     @argument("--step", action="store_true", help="Step through backward with a widget.")
     @argument("-o", dest="name", metavar="NAME", help="Store the BackwardResult in variable NAME.")
     @line_magic
@@ -148,7 +148,9 @@ class MinigradMagics(Magics):
         expr = " ".join(args.expr)
         t = _evaluate(self.shell, expr, "%backward")
         gradient = (
-            _evaluate(self.shell, args.gradient, "%backward --gradient") if args.gradient else None
+            _evaluate(self.shell, " ".join(args.gradient), "%backward --gradient")
+            if args.gradient
+            else None
         )
         if not t.requires_grad or (gradient is None and t.numel() != 1):
             t.backward(gradient)  # raises PyTorch's own error, before any dry run
@@ -157,7 +159,7 @@ class MinigradMagics(Magics):
         t.backward(gradient, retain_graph=args.retain_graph)
         grads = _final_grads(order, labels)
         named = {labels[id(n)]: n.variable for n in order if id(n) in labels}
-        graph = draw_graph(named, [t], view="backward", grads=True)
+        graph = annotated(draw_graph(named, [t], view="backward", grads=True), steps)
         result = BackwardResult(steps, grads, graph)
         if args.step:
             result.widget = _stepper(steps, grads, named, t)
@@ -190,10 +192,13 @@ def _stepper(steps: list[Any], grads: dict[str, Any], named: dict[str, Tensor], 
     order = toposort([t.grad_fn]) if t.grad_fn is not None else []
     by_id = {f"n{k}": node for k, node in enumerate(order)}
     frames = [
-        draw_graph(named, [t], view="backward", grads=False, highlight=[by_id[s.node_id]])
-        for s in steps
+        annotated(
+            draw_graph(named, [t], view="backward", grads=False, highlight=[by_id[s.node_id]]),
+            steps[: k + 1],
+        )
+        for k, s in enumerate(steps)
     ]
-    frames.append(draw_graph(named, [t], view="backward", grads=True))
+    frames.append(annotated(draw_graph(named, [t], view="backward", grads=True), steps))
     return BackwardStepper(steps, grads, frames, render=lambda g: g.svg() if g is not None else "")
 
 
