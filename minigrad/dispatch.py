@@ -18,7 +18,7 @@ from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
 from minigrad.function import BACKWARD_TWICE, Node
 from minigrad.grad_mode import _state
-from minigrad.tensor import Tensor, edge_of
+from minigrad.tensor import Size, Tensor, edge_of
 
 OPS: dict[str, OpDef] = {}
 _NUMBER = (int, float, bool, np.number, np.bool_)
@@ -30,9 +30,10 @@ class Meta:
     __slots__ = ("shape", "dtype", "ndim")
 
     def __init__(self, t: Tensor) -> None:
-        self.shape = t.shape
-        self.dtype = t.dtype
-        self.ndim = len(self.shape)
+        arr = t._data
+        self.shape = Size(arr.shape)
+        self.dtype = dtypes.from_numpy(arr.dtype)
+        self.ndim = arr.ndim
 
 
 class OpDef:
@@ -68,6 +69,7 @@ class OpDef:
         self.name, self.forward, self.backward, self.rule = name, forward, backward, rule
         self.saves, self.saves_out, self.float_op = saves, saves_out, float_op
         self.view, self.quiet = view, quiet
+        self.may_save = saves_out or any(c in "SO" for c in saves)
         node_name = node or "".join(p.title() for p in name.strip("_").split("_")) + "Backward0"
         self.node_cls: type[OpNode] = type(node_name, (OpNode,), {"__slots__": (), "op": self})
 
@@ -150,25 +152,25 @@ def _promoted(args: tuple[Any, ...]) -> dtypes.dtype:
 
 def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.ndarray) -> Tensor:
     """Make the node for one op call and the output tensor that points to it."""
-    node = op.node_cls(tuple(edge_of(a) for a in args))
+    node = op.node_cls(tuple([edge_of(a) for a in args]))
     inputs: list[Any] = []
     saved: list[tuple[list[int], int, Any]] = []
     needs = [isinstance(a, Tensor) and a._requires_grad for a in args]
+    needing = sum(needs)
     for i, a in enumerate(args):
-        code = op.saves[i] if i < len(op.saves) else op.saves[-1:] or "-"
-        keep = code == "S" or (code == "O" and any(n for j, n in enumerate(needs) if j != i))
-        if isinstance(a, Tensor):
-            if keep:
-                saved.append((a._version, a._version[0], a))
-                inputs.append(a)
-            else:
-                inputs.append(Meta(a))
-        else:
+        if not isinstance(a, Tensor):
             inputs.append(a)
+            continue
+        code = op.saves[i] if i < len(op.saves) else op.saves[-1:] or "-"
+        if code == "S" or (code == "O" and needing - needs[i] > 0):  # "O": another input needs
+            saved.append((a._version, a._version[0], a))
+            inputs.append(a)
+        else:
+            inputs.append(Meta(a))
     node._inputs = tuple(inputs)
     node._attrs = attrs
     node._saved = tuple(saved)
-    node._has_saved = bool(saved) or op.saves_out or any(c in "SO" for c in op.saves)
+    node._has_saved = bool(saved) or op.may_save
     node._freed = False
     result = Tensor._make(out, node)
     if op.view:
@@ -204,16 +206,19 @@ class OpNode(Node):
                 raise _modified(Tensor._make(self._out), expected, self)
             out = Tensor._make(self._out, self if _state.enabled else None)
         rule, inputs, attrs = self.op.backward, self._inputs, self._attrs
+        edges = self.next_functions
         if isinstance(rule, tuple):  # one formula per input: run only those that are needed
-            grads = tuple(
+            grads = [
                 None if edge[0] is None else f(grad, out, *inputs, **attrs)
-                for f, edge in zip(rule, self.next_functions)
-            )
+                for f, edge in zip(rule, edges)
+            ]
         else:
             grads = rule(grad, out, *inputs, **attrs)
         return tuple(
-            None if g is None or edge[0] is None else fit(g, inp)
-            for g, inp, edge in zip(grads, self._inputs, self.next_functions)
+            [
+                None if g is None or edge[0] is None else fit(g, inp)
+                for g, inp, edge in zip(grads, inputs, edges)
+            ]
         )
 
     def release(self) -> None:
@@ -275,9 +280,8 @@ def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
 
 def fit(g: Tensor, inp: Any) -> Tensor:
     """Undo broadcasting (sum over broadcast dims) and cast to the input's dtype."""
-    shape = tuple(inp.shape)
-    if tuple(g.shape) != shape:
-        g = sum_to_shape(g, shape)
+    if g._data.shape != inp.shape:  # a Size or a tuple: both compare as tuples
+        g = sum_to_shape(g, tuple(inp.shape))
     want = inp.dtype
     if g.dtype is not want:
         g = g.to(want)

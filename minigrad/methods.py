@@ -64,11 +64,12 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
 
 def _other(value: Any) -> Any:
     """Python numbers pass through; numpy arrays and lists become tensors."""
-    from minigrad.tensor import Tensor
-
-    if isinstance(value, (Tensor, int, float, bool)):
+    # Tensor subclasses TensorMethods: checking the base avoids an import on every operator.
+    if isinstance(value, (TensorMethods, int, float, bool)):
         return value
     if isinstance(value, (np.ndarray, np.number, np.bool_)):
+        from minigrad.tensor import Tensor
+
         return Tensor._make(np.asarray(value))
     return NotImplemented
 
