@@ -9,7 +9,11 @@ from minigrad.errors import runtime
 
 
 def matmul(x: Any, y: Any) -> Any:
-    """Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands."""
+    """Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
+
+    The graph has PyTorch's nodes in every case but 2-D @ batched (PyTorch transposes both
+    operands and the result; minigrad expands and uses bmm): same values and gradients.
+    """
     a, b = x.ndim, y.ndim
     if a == 0 or b == 0:
         raise runtime(
@@ -21,15 +25,16 @@ def matmul(x: Any, y: Any) -> Any:
     if a == 2 and b == 1:
         return ops.mv(x, y)
     if a == 1 and b == 2:
-        return ops.mm(x.unsqueeze(0), y).squeeze(0)
+        return ops.squeeze_inplace(ops.mm(x.unsqueeze(0), y), dim=0)
     if a == 2 and b == 2:
         return ops.mm(x, y)
     if b <= 2 and a >= 3:  # fold the batch into the rows, as PyTorch does
         k = x.shape[-1]
-        yy = y if b == 2 else y.unsqueeze(1)
-        flat = ops.mm(x.reshape(-1, k), yy)
-        out = ops.unsafe_view(flat, shape=tuple(x.shape[:-1]) + (yy.shape[-1],))
-        return out if b == 2 else out.squeeze(-1)
+        flat = (ops.mm if b == 2 else ops.mv)(x.reshape(-1, k), y)
+        return ops.unsafe_view(flat, shape=tuple(x.shape[:-1]) + tuple(y.shape[1:]))
+    if a == 1 and b >= 3 and x.shape[0] == y.shape[-2]:  # (yᵀ folded) @ x, as PyTorch does
+        flat = ops.mv(y.transpose(-1, -2).reshape(-1, x.shape[0]), x)
+        return ops.unsafe_view(flat, shape=tuple(y.shape[:-2]) + (y.shape[-1],))
     return _batched(x, y)
 
 

@@ -205,11 +205,15 @@ class TensorMethods:
     # --- named arithmetic -------------------------------------------------------------------------
     def add(self, other: Any, alpha: float = 1) -> Any:
         """self + alpha * other."""
-        return ops.add(self, _other(other if alpha == 1 else other * alpha))
+        if alpha == 1:
+            return ops.add(self, _other(other))
+        return ops.add_alpha(self, _other(other), alpha=alpha)
 
     def sub(self, other: Any, alpha: float = 1) -> Any:
         """self - alpha * other."""
-        return ops.sub(self, _other(other if alpha == 1 else other * alpha))
+        if alpha == 1:
+            return ops.sub(self, _other(other))
+        return ops.sub_alpha(self, _other(other), alpha=alpha)
 
     def mul(self, other: Any) -> Any:
         """self * other."""

@@ -44,6 +44,20 @@ sub = defop(
     (lambda g, out, x, y: g, lambda g, out, x, y: -g),
     rule="grad_self = grad; grad_other = -grad",
 )
+add_alpha = defop(  # add(x, y, alpha=a): still one AddBackward0 node, as in PyTorch
+    "add_alpha",
+    lambda x, y, alpha: np.add(x, np.multiply(y, alpha, dtype=np.result_type(y))),
+    (lambda g, out, x, y, alpha: g, lambda g, out, x, y, alpha: g * alpha),
+    node="AddBackward0",
+    rule="grad_self = grad; grad_other = grad * alpha",
+)
+sub_alpha = defop(
+    "sub_alpha",
+    lambda x, y, alpha: np.subtract(x, np.multiply(y, alpha, dtype=np.result_type(y))),
+    (lambda g, out, x, y, alpha: g, lambda g, out, x, y, alpha: -g * alpha),
+    node="SubBackward0",
+    rule="grad_self = grad; grad_other = -grad * alpha",
+)
 rsub = defop(
     "rsub",
     lambda x, other: np.subtract(other, x),
@@ -462,6 +476,14 @@ squeeze_dim = defop(
     lambda x, dim: np.squeeze(x, dim) if x.shape[dim] == 1 else x.view(),
     (lambda g, out, x, dim: g.reshape(tuple(x.shape)),),
     node="SqueezeBackward1",
+    view=True,
+    rule="grad_self = grad reshaped to self's shape",
+)
+squeeze_inplace = defop(  # PyTorch's matmul(1-D, 2-D) ends with an in-place squeeze_(0)
+    "squeeze_",
+    lambda x, dim: np.squeeze(x, dim),
+    (lambda g, out, x, dim: g.reshape(tuple(x.shape)),),
+    node="SqueezeBackward4",
     view=True,
     rule="grad_self = grad reshaped to self's shape",
 )
