@@ -34,7 +34,7 @@ def short(g: np.ndarray) -> str:
 def matches(dot: str, steps: list[Step]) -> bool:
     """Whether every step's node id names a node of the same class in `dot`."""
     for step in steps:
-        pattern = rf'^\t{step.node_id} \[label="{re.escape(step.name)}\\l'
+        pattern = rf'^\t{step.node_id} \[label="{re.escape(step.name)}(\\[lnr]|")'
         if not re.search(pattern, dot, re.MULTILINE):
             return False
     return True

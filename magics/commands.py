@@ -23,6 +23,7 @@ from magics.annotate import annotated
 from magics.results import BackwardResult, TraceResult
 from magics.stepping import backward_steps
 from magics.widgets import BackwardStepper
+from minigrad.engine import root_node
 from minigrad.function import AccumulateGrad
 from minigrad.graph import toposort
 from minigrad.tensor import Tensor
@@ -35,12 +36,25 @@ def draw_graph(named: dict[str, Tensor], roots: list[Tensor], **options: Any) ->
     return drawing.draw(*roots, names=named, **options)
 
 
-def leaf_labels(order: list[Any], ns: dict[str, Any]) -> dict[int, str]:
-    """Names for the leaves in `order`: the user's variable name when one holds the leaf."""
+def graph_names(order: list[Any], ns: dict[str, Any]) -> dict[str, Tensor]:
+    """The user's variables that hold a tensor of the graph (`order`): leaves and results."""
+    leaves = {id(n.variable) for n in order if isinstance(n, AccumulateGrad)}
+    nodes = {id(n) for n in order}
+    named: dict[str, Tensor] = {}
+    for name, value in ns.items():
+        if name.startswith("_") or not isinstance(value, Tensor):
+            continue
+        if id(value) in leaves or (value.grad_fn is not None and id(value.grad_fn) in nodes):
+            named[name] = value
+    return named
+
+
+def leaf_labels(order: list[Any], named: dict[str, Tensor]) -> dict[int, str]:
+    """Labels for the leaves' AccumulateGrad nodes: the first variable name holding the leaf."""
     accs = {id(n.variable): n for n in order if isinstance(n, AccumulateGrad)}
     labels: dict[int, str] = {}
-    for name, value in ns.items():
-        if not name.startswith("_") and isinstance(value, Tensor) and id(value) in accs:
+    for name, value in named.items():
+        if id(value) in accs:
             labels.setdefault(id(accs[id(value)]), name)
     return labels
 
@@ -152,17 +166,7 @@ class MinigradMagics(Magics):
             if args.gradient
             else None
         )
-        if not t.requires_grad or (gradient is None and t.numel() != 1):
-            t.backward(gradient)  # raises PyTorch's own error, before any dry run
-        labels = leaf_labels(toposort([t.grad_fn]) if t.grad_fn else [], self.shell.user_ns)
-        steps, order = backward_steps(t, gradient, labels)
-        t.backward(gradient, retain_graph=args.retain_graph)
-        grads = _final_grads(order, labels)
-        named = {labels[id(n)]: n.variable for n in order if id(n) in labels}
-        graph = annotated(draw_graph(named, [t], view="backward", grads=True), steps)
-        result = BackwardResult(steps, grads, graph)
-        if args.step:
-            result.widget = _stepper(steps, grads, named, t)
+        result = backward_result(t, gradient, args.retain_graph, self.shell.user_ns, args.step)
         if args.name:
             self.shell.user_ns[args.name] = result
         return result
@@ -177,6 +181,32 @@ class MinigradMagics(Magics):
         card.set_display(args.value)
 
 
+def backward_result(
+    t: Tensor, gradient: Tensor | None, retain_graph: bool, ns: dict[str, Any], step: bool = False
+) -> BackwardResult:
+    """Dry-run backward step by step, then run the real `t.backward()` once; collect the result.
+
+    Args:
+        t: the output tensor.
+        gradient: its gradient (None for a scalar).
+        retain_graph: keep the graph for another backward.
+        ns: the user namespace, for variable names.
+        step: also build the step-through widget.
+    """
+    __tracebackhide__ = True
+    if not t.requires_grad or (gradient is None and t.numel() != 1):
+        t.backward(gradient)  # raises PyTorch's own error, before any dry run
+    order = toposort([root_node(t)])
+    named = graph_names(order, ns)
+    labels = leaf_labels(order, named)
+    steps, order = backward_steps(t, gradient, labels)
+    t.backward(gradient, retain_graph=retain_graph)
+    grads = _final_grads(order, labels)
+    graph = annotated(draw_graph(named, [t], view="backward", grads=True), steps)
+    widget = _stepper(steps, grads, named, t) if step else None
+    return BackwardResult(steps, grads, graph, widget)
+
+
 def _final_grads(order: list[Any], labels: dict[int, str]) -> dict[str, np.ndarray]:
     """Every leaf's `.grad` after backward, labelled, in walk order."""
     grads: dict[str, np.ndarray] = {}
@@ -189,7 +219,7 @@ def _final_grads(order: list[Any], labels: dict[int, str]) -> dict[str, np.ndarr
 
 def _stepper(steps: list[Any], grads: dict[str, Any], named: dict[str, Tensor], t: Tensor) -> Any:
     """The step-through widget: one drawing per step (the node highlighted), then the final one."""
-    order = toposort([t.grad_fn]) if t.grad_fn is not None else []
+    order = toposort([root_node(t)])
     by_id = {f"n{k}": node for k, node in enumerate(order)}
     frames = [
         annotated(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from magics.stepping import short_name
 from minigrad.tensor import Tensor
 
 MODES = ("card", "plain")
@@ -51,7 +52,7 @@ def _badge(label: str, value: Any) -> str:
 
 def _node_label(node: Any) -> str:
     """`MulBackward0`, or `AccumulateGrad` for a leaf's node; `None` for a missing input."""
-    return "None" if node is None else str(node.name())
+    return "None" if node is None else short_name(node)
 
 
 def grad_fn_details(t: Tensor) -> str:
@@ -63,7 +64,7 @@ def grad_fn_details(t: Tensor) -> str:
         f"<li>({html.escape(_node_label(child))}, {int(k)})</li>"
         for child, k in node.next_functions
     )
-    summary = _badge("grad_fn", node.name())
+    summary = _badge("grad_fn", short_name(node))
     return (
         f'<details class="minigrad-grad-fn" style="display:inline-block;vertical-align:top">'
         f"<summary>{summary}</summary>"

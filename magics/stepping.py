@@ -47,6 +47,11 @@ class Step:
         return "\n".join(lines)
 
 
+def short_name(node: Any) -> str:
+    """The node's name without PyTorch's namespace: `AccumulateGrad`, `MulBackward0`."""
+    return str(node.name()).rsplit("::", 1)[-1]
+
+
 def _fmt(value: Any) -> str:
     """Numbers in a short fixed format (4 significant digits), deterministic across runs."""
     if value is None:
@@ -94,7 +99,7 @@ def backward_steps(
             grad = buffers.pop(id(node), None)
             if grad is None:
                 continue
-            step = Step(len(steps), ids[id(node)], node.name(), _rule(node), _copy(grad))
+            step = Step(len(steps), ids[id(node)], short_name(node), _rule(node), _copy(grad))
             steps.append(step)
             if isinstance(node, AccumulateGrad):
                 step.leaf = (labels or {}).get(id(node), ids[id(node)])
@@ -117,7 +122,7 @@ def _rule(node: Any) -> str:
     op = getattr(node, "op", None)
     if op is not None and getattr(op, "rule", ""):
         return str(op.rule)
-    return f"{node.name()}.backward(ctx, grad)"
+    return f"{short_name(node)}.backward(ctx, grad)"
 
 
 def _saved(node: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from magics.stepping import short_name
 from minigrad.dispatch import OpDef
 from minigrad.function import AccumulateGrad
 from minigrad.graph import recording
@@ -124,8 +125,9 @@ def rows(run: Run) -> list[TraceRow]:
         line, source = _where(node._site, run.filename)
         op = getattr(node, "op", None)
         inputs = [_shape(v) for v in getattr(node, "_inputs", ())]
-        row = TraceRow(len(found), line, source, op.name if op is not None else node.name())
-        row.inputs, row.output, row.grad_fn = inputs, shapes.get(id(node), "?"), node.name()
+        name = short_name(node)
+        row = TraceRow(len(found), line, source, op.name if op is not None else name)
+        row.inputs, row.output, row.grad_fn = inputs, shapes.get(id(node), "?"), name
         found.append(row)
     return found
 

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 from traitlets import Bool, Int, Unicode, observe
 
-from magics.stepping import Step, _fmt, node_ids
+from magics.stepping import Step, _fmt, node_ids, short_name
 from minigrad.function import AccumulateGrad
 from minigrad.graph import toposort
 from minigrad.tensor import Tensor
@@ -29,7 +29,7 @@ def _pre(text: str) -> str:
 
 
 def _label(node: Any, ids: dict[int, str]) -> str:
-    name = str(node.name())
+    name = short_name(node)
     if isinstance(node, AccumulateGrad):
         shape = ", ".join(str(n) for n in node.variable.shape)
         name += f" (leaf, shape [{shape}])"
@@ -102,7 +102,7 @@ class TensorView(widgets.VBox):
         self.grad = None if grad is None else np.array(grad._data, copy=True)
         self.shape = "[" + ", ".join(str(n) for n in t.shape) + "]"
         self.dtype, self.requires_grad = str(t.dtype), t.requires_grad
-        self.grad_fn = "None" if t.grad_fn is None else str(t.grad_fn.name())
+        self.grad_fn = "None" if t.grad_fn is None else short_name(t.grad_fn)
         self.has_grad = grad is not None
         self._header.value = _pre(
             f"shape {self.shape}  dtype {self.dtype}  requires_grad={self.requires_grad}  "

@@ -262,3 +262,25 @@ def test_extension_turns_creation_sites_on_and_back_off(ipython: Any) -> None:
     assert recorder.sites is True
     ipython.run_line_magic("unload_ext", "minigrad")
     assert recorder.sites is before
+
+
+def test_backward_graph_labels_each_edge_with_its_gradient(shell: Any) -> None:
+    run(shell, "loss = (x * w).sum()\n%backward loss -o B").raise_error()
+    dot = shell.user_ns["B"].dot
+    assert 'label="[ 0.5, -1. , 2. ]"' in dot  # MulBackward0 -> x's AccumulateGrad
+    assert 'label="[1., 2., 3.]"' in dot  # MulBackward0 -> w's AccumulateGrad
+    assert 'label="[1., 1., 1.]"' in dot  # SumBackward0 -> MulBackward0
+    assert "\\lloss\\l" in dot or "loss\\l" in dot  # the output is named after the variable
+
+
+def test_backward_of_a_leaf(shell: Any) -> None:
+    run(shell, "%backward x --gradient minigrad.ones(3) --step -o B").raise_error()
+    result = shell.user_ns["B"]
+    assert [s.name for s in result.steps] == ["AccumulateGrad"]
+    np.testing.assert_array_equal(result.grads["x"], [1.0, 1.0, 1.0])
+
+
+def test_backward_of_a_tensor_without_grad_is_torchs_error(shell: Any) -> None:
+    r = run(shell, "%backward minigrad.ones(())")
+    assert isinstance(r.error_in_exec, RuntimeError)
+    assert "does not require grad" in str(r.error_in_exec)

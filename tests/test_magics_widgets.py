@@ -12,6 +12,7 @@ import pytest
 
 import magics
 import minigrad
+from magics.annotate import EDGE_FONT_COLOR
 from magics.widgets import BackwardStepper, TensorView, grad_fn_tree
 
 
@@ -148,3 +149,11 @@ def test_stepper_bundle_has_static_fallback(stepped: tuple[Any, Any]) -> None:
     assert "<svg" in bundle["image/svg+xml"]
     assert "x.grad = [4., 0.]" in bundle["text/plain"]
     assert "0x" not in bundle["text/plain"]
+
+
+def test_stepper_frames_label_edges_as_gradients_arrive(stepped: tuple[Any, Any]) -> None:
+    result, _ = stepped
+    frames = [f.dot for f in result.widget.frames]
+    labels = [dot.count(f"fontcolor={EDGE_FONT_COLOR}") for dot in frames]
+    assert labels == sorted(labels) and labels[0] < labels[-1]
+    assert frames[-1] == result.dot
