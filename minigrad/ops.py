@@ -665,6 +665,7 @@ nll_loss = defop(
     "nll_loss",
     _nll_forward,
     (_nll_backward,),
+    quiet=True,  # every row ignored: PyTorch gives nan silently for 'mean'
     rule="grad_input = -grad / n at each row's target class, 0 elsewhere",
 )
 
