@@ -9,7 +9,6 @@ found it. Loading twice is harmless.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from magics.display import get_display, set_display
@@ -27,13 +26,6 @@ __all__ = [
 ]
 
 
-def _explain() -> Any:
-    """The error explainer module, or None while it does not exist yet."""
-    if importlib.util.find_spec("magics.explain") is None:
-        return None
-    return importlib.import_module("magics.explain")
-
-
 class _State:
     """Which shells this module registered on, so loading twice does nothing."""
 
@@ -47,7 +39,7 @@ def load_ipython_extension(ipython: Any) -> None:
     Args:
         ipython: the running `InteractiveShell`.
     """
-    from magics import display
+    from magics import display, explain
     from magics.commands import MinigradMagics
     from minigrad.graph import record_sites, recorder
 
@@ -58,9 +50,7 @@ def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magics(MinigradMagics)
     display.register(ipython)
     record_sites(True)
-    explain = _explain()
-    if explain is not None:
-        explain.install(ipython)
+    explain.install(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -69,16 +59,14 @@ def unload_ipython_extension(ipython: Any) -> None:
     Args:
         ipython: the running `InteractiveShell`.
     """
-    from magics import display
+    from magics import display, explain
     from magics.commands import MinigradMagics
     from minigrad.graph import record_sites
 
     if id(ipython) not in _State.loaded:
         return
     _State.loaded.discard(id(ipython))
-    explain = _explain()
-    if explain is not None:
-        explain.uninstall(ipython)
+    explain.uninstall(ipython)
     record_sites(_State.sites)
     display.unregister(ipython)
     magics = ipython.magics_manager.magics
