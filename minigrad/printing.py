@@ -229,7 +229,11 @@ def format_tensor(data: np.ndarray, dt: dtypes.dtype, suffixes: Sequence[str] = 
         data: the tensor's values (numpy dtype matching `dt`).
         dt: the tensor's minigrad dtype.
         suffixes: already formatted extras, e.g. `["grad_fn=<MulBackward0>"]`.
+
+    Differs from torch only in spelling `minigrad.` for `torch.`: line breaks are placed as
+    torch places them, so a line ending in `dtype=minigrad.float64` may be 3 columns longer.
     """
+    data = np.asarray(data)
     prefix = "tensor("
     indent = len(prefix)
     default = dtypes.get_default_dtype().name
