@@ -388,6 +388,8 @@ class _Installed:
         self.magic = shell.magics_manager.magics["line"].get("explain")
         self.last: Explanation | None = None
         self.pending: list[tuple[Any, str, int]] = []
+        self.hook: Callable[..., None] | None = None  # our showwarning
+        self.after: Callable[..., None] | None = None  # our post_run_cell callback
 
 
 _STATE: dict[int, _Installed] = {}

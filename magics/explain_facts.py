@@ -448,8 +448,8 @@ def nonleaf_grad(case: Case) -> Facts:
     """The warning for reading .grad of a non-leaf tensor (it stays None)."""
     t, name = case.named(r"(\w+)\s*\.\s*grad\b")
     facts = _basics(t, name)
-    names = [name_of(v, case.ns) for v in leaves(facts["_node"])] if facts["_node"] else []
-    names = [n for n in names if n]
+    found = [name_of(v, case.ns) for v in leaves(facts["_node"])] if facts["_node"] else []
+    names = [n for n in found if n]
     if names:
         facts["leaves"] = ", ".join(names)
         facts["fix_code"] = "\n".join(f"{n}.grad" for n in names[:1])

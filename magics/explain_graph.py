@@ -10,7 +10,7 @@ from __future__ import annotations
 import linecache
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,7 +92,8 @@ def name_of(obj: Any, ns: dict[str, Any], line: str = "") -> str | None:
         return None
     names = [k for k, v in list(ns.items()) if v is obj and not k.startswith("_")]
     used = [k for k in names if re.search(rf"\b{re.escape(k)}\b", line)]
-    return (used or names or [None])[0]
+    found = used or names
+    return found[0] if found else None
 
 
 def lookup(name: str | None, ns: dict[str, Any]) -> Any:
@@ -186,13 +187,15 @@ def graph_text(root: Any, highlight: Any = None, names: dict[int, str] | None = 
 
 
 def replay(
-    shell: Any, sites: list[Site | None], last: Site | None, rewrites: dict[int, str] | None = None
+    shell: Any,
+    sites: Sequence[Site],
+    last: Site | None,
+    rewrites: dict[tuple[int, int], str] | None = None,
 ) -> str | None:
     """The user's lines that built a graph, in run order, then `last`: code to run them again.
 
-    Lines in `rewrites` (by line number in `last`'s cell or by `Site.order`) are replaced.
-    None when some line is not a whole statement of a cell (inside a loop or a function):
-    re-running it alone would not mean the same thing.
+    None when a line is not a whole statement of a cell (inside a loop or a function, or in a
+    file): re-running it alone would not mean the same thing.
 
     Args:
         shell: the IPython shell (for cell order).
@@ -200,16 +203,17 @@ def replay(
         last: the line that failed; it runs last.
         rewrites: replacement text for some lines, keyed by `Site.order`.
     """
-    if last is None or any(s is None for s in sites):
+    if last is None:
         return None
-    chosen = {s.order: s for s in sites if s is not None and s.order < last.order}
+    chosen = {s.order: s for s in sites if s.order < last.order}
+    new = rewrites or {}
     lines = []
     for order in sorted(chosen):
         s = chosen[order]
         if not s.top_level or s.order[0] < 0:
             return None
-        lines.append((rewrites or {}).get(order, s.text))
-    lines.append((rewrites or {}).get(last.order, last.text))
+        lines.append(new.get(order, s.text))
+    lines.append(new.get(last.order, last.text))
     return "\n".join(lines)
 
 
