@@ -276,9 +276,15 @@ def cross_entropy(
             "label_smoothing",
             f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}",
         )
-    class_dim = 0 if input.ndim == 1 else 1
+    if target.shape == input.shape and not target.is_floating_point():
+        raise runtime(
+            "target_dtype",
+            "Expected floating point type for target with class probabilities, "
+            f"got {_scalar_name(target)}",
+        )
+    class_dim = 0 if input.ndim <= 1 else 1
     logp = input.log_softmax(class_dim)
-    if target.is_floating_point() and target.shape == input.shape:
+    if target.shape == input.shape:
         return _soft_cross_entropy(logp, target, class_dim, reduction, label_smoothing)
     loss = nll_loss(logp, target, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:

@@ -40,7 +40,8 @@ class _IncompatibleKeys(NamedTuple):
             f"unexpected_keys={self.unexpected_keys!r})"
         )
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -227,7 +228,7 @@ class Module:
         Args:
             fn: the function to call.
         """
-        for module in reversed(list(_preorder(self, reverse_children=True))):
+        for _, module in reversed(list(_preorder(self, reverse_children=True))):
             fn(module)
         return self
 

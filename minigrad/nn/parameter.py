@@ -23,17 +23,18 @@ class Parameter(Tensor):
 
             data = empty(0)
         p = cls._make(data._data)
-        p._version = data._version
+        p._version = data._version  # type: ignore[attr-defined]
         p.requires_grad_(requires_grad)
         return p  # type: ignore[return-value]
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass  # everything happened in __new__; Tensor.__init__ would rebuild the data
 
-    def __repr__(self, *, tensor_contents: Any = None) -> str:
+    def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
         return "Parameter containing:\n" + super().__repr__()
 
-    __str__ = __repr__
+    def __str__(self) -> str:  # type: ignore[override]
+        return self.__repr__()
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         return (_rebuild_parameter, (self._data, self._requires_grad))
