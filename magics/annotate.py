@@ -14,6 +14,7 @@ from collections import defaultdict, deque
 
 import numpy as np
 
+from magics.dot import HIGHLIGHT_COLOR, HIGHLIGHT_WIDTH
 from magics.graph import Graph
 from magics.stepping import Step
 
@@ -58,6 +59,23 @@ def label_edges(dot: str, steps: list[Step]) -> str:
         attrs = f'label="{text}" fontcolor={EDGE_FONT_COLOR} fontsize={EDGE_FONT_SIZE}'
         lines[k] = f"\t{found[1]} -> {found[2]} [{attrs}{' ' + found[3] if found[3] else ''}]"
     return "\n".join(lines)
+
+
+def highlight(dot: str, node_id: str) -> str:
+    """`dot` with node `node_id` drawn as `magics.draw(highlight=...)` draws it (thick, red)."""
+    pattern = re.compile(rf"^(\t{node_id} \[.*)\]$", re.MULTILINE)
+    marks = f" color={HIGHLIGHT_COLOR} penwidth={HIGHLIGHT_WIDTH}"
+    return pattern.sub(lambda m: m[1] + marks + "]", dot, count=1)
+
+
+def frames(base: Graph, steps: list[Step]) -> list[Graph]:
+    """One drawing per step: its node highlighted, edges labelled up to and including it."""
+    return [
+        Graph(
+            highlight(label_edges(base.dot, steps[: k + 1]), step.node_id), base.nodes, base.edges
+        )
+        for k, step in enumerate(steps)
+    ]
 
 
 def annotated(graph: Graph | None, steps: list[Step]) -> Graph | None:

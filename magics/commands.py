@@ -19,7 +19,7 @@ from IPython.display import display
 from magics import display as card
 from magics import graph as drawing
 from magics import tracing
-from magics.annotate import annotated
+from magics.annotate import annotated, frames
 from magics.results import BackwardResult, TraceResult
 from magics.stepping import backward_steps
 from magics.widgets import BackwardStepper
@@ -203,7 +203,7 @@ def backward_result(
     t.backward(gradient, retain_graph=retain_graph)
     grads = _final_grads(order, labels)
     graph = annotated(draw_graph(named, [t], view="backward", grads=True), steps)
-    widget = _stepper(steps, grads, named, t) if step else None
+    widget = _stepper(steps, grads, named, t, graph) if step else None
     return BackwardResult(steps, grads, graph, widget)
 
 
@@ -217,19 +217,13 @@ def _final_grads(order: list[Any], labels: dict[int, str]) -> dict[str, np.ndarr
     return grads
 
 
-def _stepper(steps: list[Any], grads: dict[str, Any], named: dict[str, Tensor], t: Tensor) -> Any:
-    """The step-through widget: one drawing per step (the node highlighted), then the final one."""
-    order = toposort([root_node(t)])
-    by_id = {f"n{k}": node for k, node in enumerate(order)}
-    frames = [
-        annotated(
-            draw_graph(named, [t], view="backward", grads=False, highlight=[by_id[s.node_id]]),
-            steps[: k + 1],
-        )
-        for k, s in enumerate(steps)
-    ]
-    frames.append(annotated(draw_graph(named, [t], view="backward", grads=True), steps))
-    return BackwardStepper(steps, grads, frames, render=lambda g: g.svg() if g is not None else "")
+def _stepper(
+    steps: list[Any], grads: dict[str, Any], named: dict[str, Tensor], t: Tensor, final: Any
+) -> Any:
+    """The step-through widget: one drawing per step (the node highlighted), then `final`."""
+    base = draw_graph(named, [t], view="backward", grads=False)
+    pictures = [*frames(base, steps), final] if base is not None else []
+    return BackwardStepper(steps, grads, pictures, render=lambda g: g.svg())
 
 
 def _sinks(nodes: list[Any]) -> list[Tensor]:

@@ -22,6 +22,7 @@ from minigrad.graph import toposort
 from minigrad.tensor import Tensor
 
 ACCUMULATE_RULE = "grad_variable += grad"
+MAX_SHOWN = 12  # arrays with more elements are shown as shape, min and max
 
 
 @dataclass
@@ -53,11 +54,14 @@ def short_name(node: Any) -> str:
 
 
 def _fmt(value: Any) -> str:
-    """Numbers in a short fixed format (4 significant digits), deterministic across runs."""
+    """Numbers in a short fixed format (4 digits), deterministic; big arrays as a summary."""
     if value is None:
         return "None"
+    if isinstance(value, np.ndarray) and value.size > MAX_SHOWN:
+        low, high = float(value.min()), float(value.max())
+        return f"<{list(value.shape)}: min {low:.4g}, max {high:.4g}>"
     if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=4, separator=", ", threshold=20)
+        return np.array2string(value, precision=4, separator=", ")
     return repr(value)
 
 
