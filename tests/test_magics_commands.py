@@ -284,3 +284,19 @@ def test_backward_of_a_tensor_without_grad_is_torchs_error(shell: Any) -> None:
     r = run(shell, "%backward minigrad.ones(())")
     assert isinstance(r.error_in_exec, RuntimeError)
     assert "does not require grad" in str(r.error_in_exec)
+
+
+def test_trace_help_through_the_shell(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    run(shell, "%%trace?")
+    out = capsys.readouterr().out
+    assert "--max-nodes N" in out and "Run the cell, then draw the graph" in out
+
+
+def test_trace_error_traceback_shows_user_code_not_the_extension(
+    shell: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(shell, "%%trace\ny = x * w\nz = y @ minigrad.ones(2)\n")
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "z = y @ minigrad.ones(2)" in text
+    assert "tracing.py" not in text and "commands.py" not in text
