@@ -602,6 +602,19 @@ def test_functional_linear_shape_errors_match_torch() -> None:
             fn(lib.tensor(1.0), lib.ones(2, 3))
 
 
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("dtype", ["float64", "int64", "int32"])
+@pytest.mark.parametrize("shape", [(4, 2), (2,), (3, 4, 2)], ids=["2d", "1d", "3d"])
+def test_linear_dtype_mismatch_error_matches_torch(dtype: str, shape, bias: bool) -> None:
+    messages = []
+    for lib in (minigrad, torch):
+        layer = lib.nn.Linear(2, 3, bias=bias)
+        with pytest.raises(RuntimeError) as info:
+            layer(lib.ones(*shape, dtype=getattr(lib, dtype)))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
 def test_loss_modules_match_functional() -> None:
     ours, ref = both(X, LABELS)
     close(

@@ -127,6 +127,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             "both arguments to linear need to be at least 1D, but they are "
             f"{input.ndim}D and {weight.ndim}D",
         )
+    if input.dtype != weight.dtype:
+        raise _dtype_mismatch(input, weight, bias is not None)
     if bias is None:
         return input.mm(weight.t()) if input.ndim == 2 else input.matmul(weight.t())
     if input.ndim == 2:
@@ -134,6 +136,28 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     rows = input.view(1, -1) if input.ndim == 1 else input.reshape(-1, input.shape[-1])
     out = ops.addmm(bias, rows, weight.t())
     return out.view(*input.shape[:-1], out.shape[-1])
+
+
+_CPP_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "int64": "long int",
+    "int32": "int",
+    "float16": "c10::Half",
+}
+
+
+def _dtype_mismatch(input: Tensor, weight: Tensor, addmm: bool) -> Exception:
+    """PyTorch's error for a Linear fed another dtype (a float64 batch into float32 weights)."""
+    if addmm:
+        message = (
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{_scalar_name(input)} and {_scalar_name(weight)}"
+        )
+    else:
+        a, b = (_CPP_NAMES.get(t.dtype.name, t.dtype.name) for t in (input, weight))
+        message = f"expected m1 and m2 to have the same dtype, but got: {a} != {b}"
+    return runtime("dtype_mismatch", message, shapes=[input.shape, weight.shape])
 
 
 # --- losses -----------------------------------------------------------------------------------
