@@ -74,6 +74,12 @@ def _evaluate(shell: Any, expr: str, what: str) -> Tensor:
 class MinigradMagics(Magics):
     """minigrad's magics: `%%trace`, `%backward`, `%minigrad`."""
 
+    @property
+    def ns(self) -> dict[str, Any]:
+        """The user namespace."""
+        shell: Any = self.shell
+        return shell.user_ns
+
     @magic_arguments()
     @argument("--backward", action="store_true", help="Call backward() on the cell's final tensor.")
     @argument(
@@ -96,7 +102,7 @@ class MinigradMagics(Magics):
             display(run.value)
         result = self._trace_result(run, args)
         if args.name:
-            self.shell.user_ns[args.name] = result
+            self.ns[args.name] = result
         if run.error is not None:
             display(result)
             error, run.error = run.error, None
@@ -104,7 +110,7 @@ class MinigradMagics(Magics):
         return result
 
     def _trace_result(self, run: tracing.Run, args: Any) -> TraceResult:
-        ns = self.shell.user_ns
+        ns = self.ns
         rows = tracing.rows(run)
         failed = tracing.failed_row(run, len(rows))
         named = tracing.named_tensors(run, ns)
@@ -166,9 +172,9 @@ class MinigradMagics(Magics):
             if args.gradient
             else None
         )
-        result = backward_result(t, gradient, args.retain_graph, self.shell.user_ns, args.step)
+        result = backward_result(t, gradient, args.retain_graph, self.ns, args.step)
         if args.name:
-            self.shell.user_ns[args.name] = result
+            self.ns[args.name] = result
         return result
 
     @magic_arguments()

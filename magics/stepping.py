@@ -123,9 +123,9 @@ def _rule(node: Any) -> str:
     """The rule text of the node's op-table row (custom Functions: their backward's name)."""
     if isinstance(node, AccumulateGrad):
         return ACCUMULATE_RULE
-    op = getattr(node, "op", None)
-    if op is not None and getattr(op, "rule", ""):
-        return str(op.rule)
+    rule: Any = getattr(getattr(node, "op", None), "rule", None)
+    if rule:
+        return str(rule)
     return f"{short_name(node)}.backward(ctx, grad)"
 
 

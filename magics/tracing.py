@@ -120,7 +120,7 @@ def rows(run: Run) -> list[TraceRow]:
     """One row per op node the cell created, in creation order (leaves' nodes are skipped)."""
     ops = [n for n in run.nodes if not isinstance(n, AccumulateGrad)]
     shapes = _output_shapes(ops)
-    found = []
+    found: list[TraceRow] = []
     for node in ops:
         line, source = _where(node._site, run.filename)
         op = getattr(node, "op", None)
