@@ -123,7 +123,7 @@ from minigrad.grad_mode import (
     set_grad_enabled,
 )
 
-# PRINTING from minigrad.printing import get_printoptions, printoptions, set_printoptions
+from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import initial_seed, manual_seed, seed
 from minigrad.tensor import Size, Tensor
 
