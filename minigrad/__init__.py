@@ -122,7 +122,6 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import initial_seed, manual_seed, seed
 from minigrad.tensor import Size, Tensor
