@@ -87,6 +87,7 @@ class MinigradMagics(Magics):
     )
     @argument("--no-values", action="store_true", help="Leave tensor values out of the graph.")
     @argument("--max-nodes", type=int, default=200, metavar="N", help="Draw at most N nodes.")
+    @argument("--limit", type=int, default=50, metavar="N", help="List at most N ops.")
     @argument("-o", dest="name", metavar="NAME", help="Store the TraceResult in variable NAME.")
     @cell_magic
     def trace(self, line: str, cell: str) -> TraceResult | None:
@@ -95,8 +96,9 @@ class MinigradMagics(Magics):
         args = parse_argstring(self.trace, line)
         if not cell.strip():
             raise UsageError("%%trace: the cell is empty; put the code to trace below %%trace")
-        if args.max_nodes < 1:
-            raise UsageError(f"%%trace: --max-nodes must be at least 1, not {args.max_nodes}")
+        for option, value in (("--max-nodes", args.max_nodes), ("--limit", args.limit)):
+            if value < 1:
+                raise UsageError(f"%%trace: {option} must be at least 1, not {value}")
         run = tracing.run_cell(self.shell, cell)
         if run.value is not None and run.error is None:
             display(run.value)
@@ -135,6 +137,7 @@ class MinigradMagics(Magics):
         )
         result = TraceResult(rows + ([failed] if failed else []), graph, list(named), grads)
         result.error = failed.grad_fn if failed else None
+        result.limit = args.limit
         return result
 
     def _backward_of(self, final: Tensor | None, named: dict[str, Tensor]) -> dict[str, Any]:
@@ -200,7 +203,11 @@ def backward_result(
         step: also build the step-through widget.
     """
     __tracebackhide__ = True
-    if not t.requires_grad or (gradient is None and t.numel() != 1):
+    if (
+        not t.requires_grad
+        or (gradient is None and t.numel() != 1)
+        or (gradient is not None and tuple(gradient.shape) != tuple(t.shape))
+    ):
         t.backward(gradient)  # raises PyTorch's own error, before any dry run
     order = toposort([root_node(t)])
     named = graph_names(order, ns)

@@ -64,14 +64,20 @@ class TraceResult:
     names: list[str] = field(default_factory=list)  # variables labelled in the graph
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # --backward: leaf name -> .grad
     error: str | None = None  # "RuntimeError: ..." when the cell raised
+    limit: int = 50  # the table lists at most this many ops (plus the failing one)
 
     @property
     def dot(self) -> str:
         """The graph's DOT text ("" when there is no graph)."""
         return self.graph.dot if self.graph is not None else ""
 
-    def _body(self) -> list[list[str]]:
-        return [
+    def shown(self) -> list[TraceRow]:
+        """The rows the table lists: the first `limit`, and the failing op always."""
+        head = self.rows[: self.limit]
+        return head + [r for r in self.rows[self.limit :] if r.failed]
+
+    def _body(self, rows: list[TraceRow]) -> list[list[str]]:
+        body = [
             [
                 str(r.index),
                 r.line,
@@ -80,8 +86,13 @@ class TraceResult:
                 f"{', '.join(r.inputs)} -> {r.output}",
                 r.grad_fn,
             ]
-            for r in self.rows
+            for r in rows
         ]
+        if len(rows) < len(self.rows):
+            body.append(
+                ["...", "", f"{len(self.rows) - len(rows):,} more ops (--limit)", "", "", ""]
+            )
+        return body
 
     def _grad_lines(self) -> list[str]:
         return [f"{name}.grad = {_fmt(g)}" for name, g in self.grads.items()]
@@ -91,15 +102,17 @@ class TraceResult:
 
     def text(self) -> str:
         """The table, gradients and error as plain text."""
-        parts = [f"%%trace: {len(self.rows)} ops", text_table(TRACE_HEADER, self._body())]
+        count = f"{len(self.rows):,} op{'' if len(self.rows) == 1 else 's'}"
+        parts = [f"%%trace: {count}", text_table(TRACE_HEADER, self._body(self.shown()))]
         parts += self._grad_lines()
         if self.error:
             parts.append(f"error: {self.error}")
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
-        marked = {r.index for r in self.rows if r.failed}
-        out = [html_table(TRACE_HEADER, self._body(), marked)]
+        rows = self.shown()
+        marked = {k for k, r in enumerate(rows) if r.failed}
+        out = [html_table(TRACE_HEADER, self._body(rows), marked)]
         out += [f"<pre>{html.escape(line)}</pre>" for line in self._grad_lines()]
         return "".join(out)
 

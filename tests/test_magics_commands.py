@@ -120,6 +120,7 @@ def test_trace_options_reach_the_drawing(shell: Any, monkeypatch: pytest.MonkeyP
         ("--view sideways", "y = x * 2", "invalid choice"),
         ("--max-nodes 0", "y = x * 2", "--max-nodes must be at least 1"),
         ("--max-nodes many", "y = x * 2", "invalid int value"),
+        ("--limit -1", "y = x * 2", "--limit must be at least 1"),
     ],
 )
 def test_trace_bad_input_is_one_line_usage_error(
@@ -300,3 +301,11 @@ def test_trace_error_traceback_shows_user_code_not_the_extension(
     text = out.out + out.err
     assert "z = y @ minigrad.ones(2)" in text
     assert "tracing.py" not in text and "commands.py" not in text
+
+
+def test_trace_limit_shortens_the_table_but_keeps_every_row(shell: Any) -> None:
+    cell = "%%trace --limit 3 -o T\nh = x\nfor _ in range(10):\n    h = h * 1.5\n"
+    run(shell, cell).raise_error()
+    result = shell.user_ns["T"]
+    assert len(result.rows) == 10 and result.text().startswith("%%trace: 10 ops")
+    assert "7 more ops (--limit)" in result.text() and result._repr_html_().count("<tr") == 5
