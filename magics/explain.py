@@ -338,11 +338,12 @@ def _assemble(
 ) -> Explanation:
     """Fill the row's templates and gather where, graph and details."""
     node, tensor = found.get("_node"), found.get("_tensor")
-    where = [(f"raised, {case.line.label}", case.line.text)] if case.line else []
+    said = "warned" if issubclass(row.error[0], Warning) else "raised"
+    where = [(f"{said} in {case.line.label}", case.line.text)] if case.line else []
     created = node_site(case.shell, node) if node is not None else None
-    extra = [(f"{label}, {s.label}", s.text) for label, s in found.get("_sites", []) if s]
+    extra = [(f"{label} in {s.label}", s.text) for label, s in found.get("_sites", []) if s]
     if created and (not case.line or created.order != case.line.order):
-        extra.insert(0, (f"{fields['node']} created, {created.label}", created.text))
+        extra.insert(0, (f"{fields['node']} created in {created.label}", created.text))
     where += [w for w in dict.fromkeys(extra) if w not in where]
     named = dict(tensors_in(case.ns))
     root = getattr(tensor, "grad_fn", None) or node

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,23 +64,25 @@ class Explanation:
 
     def html(self) -> str:
         """The HTML rendering: every user-supplied string escaped, no scripts."""
-        e = html.escape
+        e = _escape
         parts = [
             f"<div><b>{'Note' if self.note else 'minigrad explains'}: {e(self.title)}</b></div>"
         ]
         parts.append(_section("What happened", e(self.what)))
         parts.append(_section("Why", e(self.why)))
         for label, line in self.where:
-            parts.append(_section(f"Where ({label})", f'<pre style="{CODE_STYLE}">{e(line)}</pre>'))
+            parts.append(
+                _section(f"Where: {label}", f'<pre style="{CODE_STYLE}">{html.escape(line)}</pre>')
+            )
         parts.append(_graph_html(self.graph, self.graph_lines))
         fix = e(self.fix)
         if self.fix_code:
-            fix += f'<pre style="{CODE_STYLE}">{e(self.fix_code)}</pre>'
+            fix += f'<pre style="{CODE_STYLE}">{html.escape(self.fix_code)}</pre>'
         parts.append(_section("How to fix", fix))
         parts.append(_section("Not a fix", e(self.wrong)))
         if self.detailed:
             rows = "".join(
-                f"<tr><td><code>{e(k)}</code></td><td><code>{e(v)}</code></td></tr>"
+                f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(v)}</code></td></tr>"
                 for k, v in self.details
             )
             parts.append(_section("Details", f"<table>{rows}</table>"))
@@ -91,6 +94,11 @@ class Explanation:
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(self.text())
+
+
+def _escape(text: str) -> str:
+    """HTML-escape `text`, then show `code spans` in backticks as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def _section(label: str, body: str) -> str:

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -446,3 +447,46 @@ def test_explain_match_real_torch_errors(code: str, kind: str) -> None:
     assert not isinstance(info.value, MinigradError)
     row, _ = explain.match(info.value)
     assert row is not None and row.kind == kind
+
+
+KERNEL_CELLS = [
+    "%load_ext minigrad\nimport minigrad as torch\n"
+    "x = torch.tensor([1., 2., 3.], requires_grad=True)",
+    "y = x * 2\ny.backward()",
+    "y.sum().backward()\ny.grad",
+    "%explain",
+]
+
+
+def test_explain_in_a_real_kernel_keeps_the_error_output() -> None:
+    nbformat = pytest.importorskip("nbformat")
+    from jupyter_client.kernelspec import KernelSpecManager
+    from nbclient import NotebookClient
+
+    if "minigrad" not in KernelSpecManager().find_kernel_specs():
+        pytest.skip("no 'minigrad' kernel spec")
+    cells = [nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    repo = str(Path(__file__).resolve().parents[1])
+    client = NotebookClient(
+        nb,
+        kernel_name="minigrad",
+        timeout=120,
+        allow_errors=True,
+        resources={"metadata": {"path": repo}},
+    )
+    client.execute()
+    setup, failing, warned, again = ([dict(o) for o in c["outputs"]] for c in nb.cells)
+    assert not [o for o in setup if o["output_type"] == "error"]
+    kinds = [o["output_type"] for o in failing]
+    assert kinds == ["error", "display_data"]  # the real error first, then the explanation
+    assert failing[0]["ename"] == "MinigradRuntimeError"
+    assert "scalar outputs" in failing[0]["evalue"]
+    shown = failing[1]["data"]
+    assert "MulBackward0" in shown["text/html"] and "y = x * 2" in shown["text/html"]
+    assert "y.sum().backward()" in shown["text/plain"]
+    streams = "".join(o.get("text", "") for o in warned if o["output_type"] == "stream")
+    assert "not a leaf Tensor" in streams
+    notes = [o["data"]["text/plain"] for o in warned if o["output_type"] == "display_data"]
+    assert len(notes) == 1 and "x.grad" in notes[0]
+    assert "Details:" in again[0]["data"]["text/plain"]
