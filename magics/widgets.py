@@ -174,7 +174,8 @@ class BackwardStepper(widgets.VBox):
     def svg(self, position: int) -> str:
         """The drawing for one position (rendered once, then cached)."""
         if position not in self._svgs:
-            self._svgs[position] = self._render(self.frames[position])
+            svg = self._render(self.frames[position])
+            self._svgs[position] = svg[svg.find("<svg") :] if "<svg" in svg else svg  # no prolog
         return self._svgs[position]
 
     def text(self, position: int) -> str:
