@@ -27,13 +27,17 @@ class Graph:
         nodes: how many graph nodes it draws (the legend not counted).
         edges: how many edges it draws.
         left_out: autograd nodes summarised instead of drawn (big graphs).
+        at_least: True when `left_out` is a lower bound (a huge torch graph, walked partly).
     """
 
-    def __init__(self, source: str, nodes: int, edges: int, left_out: int = 0) -> None:
+    def __init__(
+        self, source: str, nodes: int, edges: int, left_out: int = 0, at_least: bool = False
+    ) -> None:
         self.dot = source
         self.nodes = nodes
         self.edges = edges
         self.left_out = left_out
+        self.at_least = at_least
         self._cache: dict[str, bytes] = {}
 
     def _render(self, fmt: str) -> bytes:
@@ -66,7 +70,8 @@ class Graph:
         return path
 
     def __repr__(self) -> str:
-        more = f", {self.left_out:,} not drawn" if self.left_out else ""
+        plus = "+" if self.at_least else ""
+        more = f", {self.left_out:,}{plus} not drawn" if self.left_out else ""
         return f"<Graph: {self.nodes} nodes, {self.edges} edges{more}>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -157,4 +162,4 @@ def draw(
         highlight=highlight_ids,
     )
     builder = dot.forward_dot(ctx) if view == "forward" else dot.backward_dot(ctx)
-    return Graph(builder.source(), builder.nodes, builder.edges, summary.left_out)
+    return Graph(builder.source(), builder.nodes, builder.edges, summary.left_out, summary.at_least)

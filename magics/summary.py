@@ -19,6 +19,9 @@ from minigrad.graph import toposort
 
 CHAIN_MIN = 8  # collapse a linear chain only when it is at least this long
 CHAIN_KEEP = 2  # nodes kept visible at each end of a collapsed chain
+# torch 2.13 segfaults when it frees a deep graph (~50k+ nodes) whose nodes Python has touched
+# (`next_functions` wrappers): so a torch graph is walked at most this far, breadth first.
+TORCH_WALK_LIMIT = 10_000
 
 Inputs = list[tuple[Any, int]]
 
@@ -30,12 +33,14 @@ class Elided:
     count: int
     kinds: Counter[str] = field(default_factory=Counter)
     far: bool = False
+    at_least: bool = False  # the walk stopped early: `count` is a lower bound
 
     def describe(self) -> list[str]:
         """Label lines: how many nodes, and the most common node names among them."""
         what = "nodes not drawn" if self.far else "more ops in a chain"
+        count = f"at least {self.count:,}" if self.at_least else f"{self.count:,}"
         top = ", ".join(f"{name} x{n:,}" for name, n in _top(self.kinds))
-        return [f"... {self.count:,} {what}", f"({top})"] if top else [f"... {self.count:,} {what}"]
+        return [f"... {count} {what}", f"({top})"] if top else [f"... {count} {what}"]
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Summary:
     inputs: dict[int, Inputs]
     total: int  # autograd nodes in the whole graph
     left_out: int  # autograd nodes not drawn as themselves
+    at_least: bool = False  # the walk stopped early (torch): `left_out` is a lower bound
 
 
 def _top(kinds: Counter[str]) -> list[tuple[str, int]]:
@@ -80,6 +86,10 @@ def summarise(roots: list[Any], max_nodes: int, keep: set[int]) -> Summary:
         max_nodes: the most autograd nodes to draw as themselves.
         keep: ids of nodes never collapsed into a chain (roots, highlighted nodes).
     """
+    if roots and not type(roots[0]).__module__.startswith("minigrad"):  # torch: in builtins
+        bounded = _bounded_walk(roots, TORCH_WALK_LIMIT)
+        if bounded is not None:
+            return _summarise_truncated(bounded, roots, max_nodes)
     with _gc_paused():
         nodes = toposort(roots)
         inputs: dict[int, Inputs] = {id(n): list(n.next_functions) for n in nodes}
@@ -90,6 +100,49 @@ def summarise(roots: list[Any], max_nodes: int, keep: set[int]) -> Summary:
             items = _cut_far_part(items, inputs, roots, max_nodes, len(nodes))
     left_out = len(nodes) - sum(1 for i in items if not isinstance(i, Elided))
     return Summary(items, inputs, len(nodes), left_out)
+
+
+def _bounded_walk(roots: list[Any], limit: int) -> list[Any] | None:
+    """The first `limit` nodes breadth first from `roots`, or None if the graph is smaller."""
+    order: list[Any] = []
+    seen: set[int] = set()
+    queue = deque(roots)
+    while queue:
+        node = queue.popleft()
+        if id(node) in seen:
+            continue
+        if len(order) == limit:
+            return order
+        seen.add(id(node))
+        order.append(node)
+        queue.extend(c for c, _ in node.next_functions if c is not None and id(c) not in seen)
+    return None
+
+
+def _summarise_truncated(bounded: list[Any], roots: list[Any], max_nodes: int) -> Summary:
+    """Summary of a graph walked only partly: the nodes nearest the roots, and a lower bound."""
+    keep = bounded[:max_nodes]
+    kept = {id(n) for n in keep}
+    far = Elided(len(bounded) - len(keep), far=True, at_least=True)
+    far.kinds.update(node_name(n) for n in bounded[len(keep) :])
+    inputs: dict[int, Inputs] = {id(far): []}
+    for node in keep:
+        rewired = [
+            (far if c is not None and id(c) not in kept else c, k) for c, k in node.next_functions
+        ]
+        inputs[id(node)] = _dedupe_far(rewired, far)
+    order: list[Any] = [far]  # inputs first: an iterative depth-first walk over the kept nodes
+    done: set[int] = {id(far)}
+    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+        elif id(node) not in done:
+            done.add(id(node))
+            stack.append((node, True))
+            stack.extend((c, False) for c, _ in reversed(inputs[id(node)]) if c is not None)
+    return Summary(order, inputs, len(bounded), far.count, at_least=True)
 
 
 def _collapse_chains(nodes: list[Any], inputs: dict[int, Inputs], keep: set[int]) -> list[Any]:
