@@ -30,6 +30,7 @@ class Run:
     assigned: list[str]  # names the cell stores to, in source order
     loaded: list[str]  # names the cell reads, in source order
     value: Any = None  # the value of the cell's last expression (None if it ends in a statement)
+    cells: dict[str, int] = field(default_factory=dict)  # IPython's cell filename -> In[n]
     error: BaseException | None = None
 
 
@@ -73,6 +74,7 @@ def run_cell(shell: Any, cell: str) -> Run:
     assigned, loaded = _names(tree)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     run = Run(filename, [], assigned, loaded)
+    run.cells = dict(getattr(shell.compile, "_filename_map", {}))
     ns = shell.user_ns
     with recording() as log:
         try:
@@ -93,13 +95,17 @@ def _shape(value: Any) -> str:
     return repr(value)
 
 
-def _where(site: Any, filename: str) -> tuple[str, str]:
-    """("line", "source") for a node's creation site."""
+def _where(site: Any, filename: str, cells: dict[str, int]) -> tuple[str, str]:
+    """("line", "source") for a node's creation site: "3", "In[2]:3" or "file.py:3"."""
     if not site:
         return "", ""
     file, lineno = site
     source = linecache.getline(file, lineno).strip()
-    return (str(lineno) if file == filename else f"{os.path.basename(file)}:{lineno}"), source
+    if file == filename:
+        return str(lineno), source
+    if file in cells:  # another cell, named as IPython's tracebacks name it
+        return f"In[{cells[file]}]:{lineno}", source
+    return f"{os.path.basename(file)}:{lineno}", source
 
 
 def _output_shapes(nodes: list[Any]) -> dict[int, str]:
@@ -122,7 +128,7 @@ def rows(run: Run) -> list[TraceRow]:
     shapes = _output_shapes(ops)
     found: list[TraceRow] = []
     for node in ops:
-        line, source = _where(node._site, run.filename)
+        line, source = _where(node._site, run.filename, run.cells)
         op = getattr(node, "op", None)
         inputs = [_shape(v) for v in getattr(node, "_inputs", ())]
         name = short_name(node)
@@ -145,7 +151,7 @@ def failed_row(run: Run, index: int) -> TraceRow | None:
         if op is None and isinstance(row_def, OpDef):
             op = row_def.name  # the innermost op-table row that was running
         tb = tb.tb_next
-    line, source = _where((run.filename, lineno) if lineno else None, run.filename)
+    line, source = _where((run.filename, lineno) if lineno else None, run.filename, run.cells)
     shapes = getattr(run.error, "shapes", None) or []
     inputs = ["[" + ", ".join(str(n) for n in s) + "]" for s in shapes]
     row = TraceRow(index, line, source, str(op or "?"), inputs, "error")

@@ -309,3 +309,11 @@ def test_trace_limit_shortens_the_table_but_keeps_every_row(shell: Any) -> None:
     result = shell.user_ns["T"]
     assert len(result.rows) == 10 and result.text().startswith("%%trace: 10 ops")
     assert "7 more ops (--limit)" in result.text() and result._repr_html_().count("<tr") == 5
+
+
+def test_trace_names_lines_of_other_cells_like_tracebacks(shell: Any) -> None:
+    shell.run_cell("def double(a):\n    return a * 2\n", store_history=True).raise_error()
+    count = shell.execution_count - 1
+    run(shell, "%%trace -o T\ny = double(x)\n").raise_error()
+    row = shell.user_ns["T"].rows[0]
+    assert (row.line, row.source) == (f"In[{count}]:2", "return a * 2")
