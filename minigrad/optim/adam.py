@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.optimizer import Optimizer, fused_add
 from minigrad.tensor import Tensor
 
 
@@ -86,18 +85,18 @@ class Adam(Optimizer):
             if group["decoupled_weight_decay"]:
                 p._data *= 1 - lr * wd
             else:
-                g = g + wd * p._data
+                g = fused_add(g, p._data, wd)
         m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
-        v += (1 - beta2) * g * g
+        v[...] = fused_add(v, g, (1 - beta2) * g)  # addcmul_: v + (value·g)·g, one rounding
         for name in ("step", "exp_avg", "exp_avg_sq"):
             state[name]._version[0] += 1
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"]._data, v, out=state["max_exp_avg_sq"]._data)
             v = state["max_exp_avg_sq"]._data
         step_size = lr / (1 - beta1**step)
-        denom = np.sqrt(v) / math.sqrt(1 - beta2**step)
+        denom = np.sqrt(v) / (1 - beta2**step) ** 0.5
         denom += group["eps"]
         p._data += -step_size * m / denom
 
@@ -105,6 +104,6 @@ class Adam(Optimizer):
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """start ← start + w·(end - start), in place, with PyTorch's two-sided formula for accuracy."""
     if weight < 0.5:
-        start += weight * (end - start)
+        start[...] = fused_add(start, end - start, weight)
     else:
-        start[...] = end - (end - start) * (1 - weight)
+        start[...] = fused_add(end, end - start, -(1 - weight))

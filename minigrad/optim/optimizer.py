@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from minigrad.grad_mode import enable_grad
 from minigrad.nn.module import typename, zero_grad_of
 from minigrad.tensor import Tensor
@@ -150,3 +152,20 @@ class Optimizer:
                 if key != "params":
                     text += f"    {key}: {group[key]}\n"
         return text + ")"
+
+
+def fused_add(acc: np.ndarray, x: np.ndarray, scale: Any) -> np.ndarray:
+    """acc + scale·x rounded once, as PyTorch's CPU kernels do it (a fused multiply-add).
+
+    float32 is computed in float64 (the product of two float32 values is exact there) and
+    rounded back, so updates match torch's bit for bit rather than to within a few ulps.
+
+    Args:
+        acc: the array added to.
+        x: the array scaled.
+        scale: a number (cast to acc's dtype first, as PyTorch casts `alpha`) or an array.
+    """
+    if acc.dtype != np.float32:
+        return acc + scale * x
+    factor = np.asarray(np.float32(float(scale)) if np.isscalar(scale) else scale, np.float64)
+    return (acc.astype(np.float64) + factor * x.astype(np.float64)).astype(np.float32)

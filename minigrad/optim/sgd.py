@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.optimizer import Optimizer, fused_add
 from minigrad.tensor import Tensor
 
 
@@ -65,7 +65,7 @@ class SGD(Optimizer):
     def _update(self, p: Tensor, grad: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
         d = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
-            d = d + group["weight_decay"] * p._data
+            d = fused_add(d, p._data, group["weight_decay"])
         momentum = group["momentum"]
         if momentum != 0:
             buf = state.get("momentum_buffer")
@@ -73,7 +73,7 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = Tensor._make(np.array(d, copy=True))
             else:
                 buf._data *= momentum
-                buf._data += (1 - group["dampening"]) * d
+                buf._data[...] = fused_add(buf._data, d, 1 - group["dampening"])
                 buf._version[0] += 1
-            d = d + momentum * buf._data if group["nesterov"] else buf._data
-        p._data += -group["lr"] * d
+            d = fused_add(d, buf._data, momentum) if group["nesterov"] else buf._data
+        p._data[...] = fused_add(p._data, d, -group["lr"])
