@@ -218,7 +218,7 @@ EXPLANATIONS: tuple[Row, ...] = (
         r"|Expected size for first two dimensions of batch2|(?:self|mat2) must be a matrix",
         facts.matmul_shape,
         "matrix product with mismatched sizes",
-        "`{a}` ({a_shape}) and `{b}` ({b_shape}) cannot be matrix-multiplied ({shapes}).",
+        "{a} ({a_shape}) and {b} ({b_shape}) cannot be matrix-multiplied ({shapes}).",
         "In A @ B the number of columns of A must equal the number of rows of B: (n x k) @ "
         "(k x m) gives (n x m). Here the inner sizes differ, so no {node} node could be made.",
         "Transpose the operand that is the wrong way round (.T), or check which shape you meant "
@@ -233,7 +233,7 @@ EXPLANATIONS: tuple[Row, ...] = (
         r"at non-singleton dimension (?P<dim>\d+)",
         facts.broadcast,
         "shapes that cannot broadcast",
-        "`{a}` has shape {a_shape} and `{b}` has shape {b_shape}: lined up from the right, "
+        "{a} has shape {a_shape} and {b} has shape {b_shape}: lined up from the right, "
         "dimension {dim} has sizes {sa} and {sb}.",
         "Elementwise ops line shapes up from the right; each pair of sizes must be equal or one "
         "of them 1 (that one is repeated). Sizes {sa} and {sb} are neither, so no {node} node "
@@ -289,7 +289,15 @@ EXPLANATIONS: tuple[Row, ...] = (
     ),
 )
 
-DEFAULTS = {"name": "the tensor", "node": "its node", "saver": "a node", "leaves": "none here"}
+DEFAULTS = {
+    "name": "the tensor",
+    "node": "its node",
+    "saver": "a node",
+    "leaves": "none here",
+    "a": "tensor a",
+    "b": "tensor b",
+    "reshaped": "for example b.unsqueeze(-1)",
+}
 
 
 class _Fields(dict):  # type: ignore[type-arg]

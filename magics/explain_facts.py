@@ -30,6 +30,7 @@ from magics.explain_graph import (
     version_of,
 )
 from minigrad.graph import toposort
+from minigrad.ops import OPS
 
 Facts = dict[str, Any]
 INPLACE = r"(\.\w+_\(|\[.*\]\s*=[^=]|[-+*/]=)"  # `x.add_(`, `x[0] = `, `x += `
@@ -59,7 +60,7 @@ class Case:
         if t is None and m:
             t = lookup(m.group(1), self.ns)
         name = name_of(t, self.ns, self.text) or (m.group(1) if m else None)
-        return t, name
+        return t, name or receiver(self.text)
 
     def output(self, from_error: bool = True) -> tuple[Any, str | None]:
         """The tensor `backward()` ran on (from its frame, so PyTorch works too) and its name.
@@ -72,7 +73,20 @@ class Case:
             t = frame_self(self.tb, "backward", "grad_fn")
         if t is None:
             return self.named(r"(\w+)\s*\.\s*backward\s*\(")
-        return t, name_of(t, self.ns, self.text)
+        return t, name_of(t, self.ns, self.text) or receiver(self.text)
+
+
+METHODS = r"\.\s*(?:backward|numpy|item|requires_grad)\b"
+
+
+def receiver(text: str) -> str | None:
+    """The expression a tensor method is called on in `text` (`(t * 2)` in `(t * 2).backward()`)."""
+    m = re.search(METHODS, text)
+    if m is None:
+        return None
+    expr = re.sub(r"^\s*[\w.]+\s*=(?!=)\s*", "", text[: m.start()]).strip()
+    balanced = expr.count("(") == expr.count(")") and expr.count("[") == expr.count("]")
+    return expr if expr and balanced and len(expr) <= 40 else None
 
 
 def _basics(t: Any, name: str | None, node: Any = None) -> Facts:
@@ -379,16 +393,24 @@ PRODUCT_NODES = (
 ELEMENTWISE_NODES = {"+": "AddBackward0", "-": "SubBackward0", "*": "MulBackward0"}
 
 
+def _shapes(case: Case) -> Facts:
+    """The operands' shapes from the error's facts (minigrad), before the line is read."""
+    shapes = getattr(case.error, "shapes", None) or []
+    return {"a_shape": dims(shapes[0]), "b_shape": dims(shapes[1])} if len(shapes) == 2 else {}
+
+
 def matmul_shape(case: Case) -> Facts:
     """A matrix product whose inner sizes differ."""
     sizes = [g for g in (case.groups.get("sa"), case.groups.get("sb")) if g]
     node = next(name for text, name in PRODUCT_NODES if text in str(case.error))
     facts: Facts = {"shapes": " and ".join(sizes) or str(case.error), "node": node}
+    facts.update(_shapes(case))
     found = _operands(case, OPERANDS[:3])
     if found is None:
         return facts
     a, b, m = found
-    facts.update(a=m.group("a"), b=m.group("b"), a_shape=dims(a.shape), b_shape=dims(b.shape))
+    facts.update(a=f"`{m.group('a')}`", b=f"`{m.group('b')}`")
+    facts.update(a_shape=dims(a.shape), b_shape=dims(b.shape))
     if a.ndim == 2 and b.ndim == 2:
         if a.shape[1] == b.shape[1]:
             facts["fix_code"] = _with_suffix(case.text, m, "b", ".T")
@@ -399,17 +421,18 @@ def matmul_shape(case: Case) -> Facts:
 
 def broadcast(case: Case) -> Facts:
     """An elementwise op on shapes that cannot broadcast."""
-    facts: Facts = dict(case.groups)
+    facts: Facts = dict(case.groups, **_shapes(case))
+    row = OPS.get(getattr(case.error, "op", None) or "")
+    if row is not None:
+        facts["node"] = row.node_cls.__name__
     found = _operands(case, OPERANDS[3:])
     if found is None:
         return facts
     a, b, m = found
-    facts.update(a=m.group("a"), b=m.group("b"), a_shape=dims(a.shape), b_shape=dims(b.shape))
-    op = getattr(case.error, "op", None)
-    op_sign = re.sub(r"\w|\s", "", m.group(0))
-    facts["node"] = (
-        f"{op.title()}Backward0" if op else ELEMENTWISE_NODES.get(op_sign, "DivBackward0")
-    )
+    facts.update(a=f"`{m.group('a')}`", b=f"`{m.group('b')}`")
+    facts.update(a_shape=dims(a.shape), b_shape=dims(b.shape))
+    sign = re.sub(r"\w|\s", "", m.group(0))
+    facts.setdefault("node", ELEMENTWISE_NODES.get(sign, "DivBackward0"))
     for small, big, group in ((b, a, "b"), (a, b, "a")):
         if small.ndim == 1 and big.ndim >= 2 and small.shape[0] in tuple(big.shape)[:-1]:
             k = max(i for i, n in enumerate(tuple(big.shape)[:-1]) if n == small.shape[0])

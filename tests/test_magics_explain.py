@@ -490,3 +490,25 @@ def test_explain_in_a_real_kernel_keeps_the_error_output() -> None:
     notes = [o["data"]["text/plain"] for o in warned if o["output_type"] == "display_data"]
     assert len(notes) == 1 and "x.grad" in notes[0]
     assert "Details:" in again[0]["data"]["text/plain"]
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+def test_explain_unnamed_expression_is_used_in_the_fix(ipython: Any, lib: str) -> None:
+    if lib == "torch":
+        pytest.importorskip("torch")
+    with loaded(ipython):
+        run(ipython, SETUP.format(lib=lib))
+        run(ipython, "(x * 2).backward()")
+        ex = last(ipython)
+        assert ex.fix_code is not None and ex.fix_code.startswith("(x * 2).sum().backward()")
+        assert "`(x * 2)`" in ex.what
+        run(ipython, ex.fix_code)[0].raise_error()
+    assert ipython.ev("x.grad.tolist() == [2.0, 2.0, 2.0]")
+
+
+def test_explain_shapes_without_named_operands(ipython: Any) -> None:
+    with loaded(ipython):
+        run(ipython, "import minigrad\nminigrad.ones(4, 3) + minigrad.ones(4)")
+        ex = last(ipython)
+    assert "tensor a has shape [4, 3] and tensor b has shape [4]" in ex.what
+    assert "AddBackward0" in ex.why and ex.fix_code is None
