@@ -167,5 +167,5 @@ def fused_add(acc: np.ndarray, x: np.ndarray, scale: Any) -> np.ndarray:
     """
     if acc.dtype != np.float32:
         return acc + scale * x
-    factor = np.asarray(np.float32(float(scale)) if np.isscalar(scale) else scale, np.float64)
+    factor = np.asarray(scale, np.float32).astype(np.float64)
     return (acc.astype(np.float64) + factor * x.astype(np.float64)).astype(np.float32)
