@@ -104,6 +104,11 @@ def _pow_exponent_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tens
     return where(g * out * log(x), 0.0, condition=~((x._data == 0) & (y._data >= 0)))
 
 
+def _pow_base_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    # 0 where the exponent is 0, as PyTorch masks it (this matters for second derivatives)
+    return where(g * y * x ** (y - 1), 0.0, condition=y._data != 0)
+
+
 pow_scalar = defop(
     "pow",
     lambda x, exponent: np.power(x, exponent),
@@ -115,7 +120,7 @@ pow_scalar = defop(
 pow_tensor = defop(
     "pow_tensor",
     np.power,
-    (lambda g, out, x, y: g * y * x ** (y - 1), _pow_exponent_backward),
+    (_pow_base_backward, _pow_exponent_backward),
     node="PowBackward1",
     saves="SS",
     saves_out=True,
@@ -524,6 +529,7 @@ index_put = defop(
     "index_put",
     _put_forward,
     (_put_base_backward, _put_values_backward),
+    node="IndexPutImplBackward0",  # PyTorch's name inside backward graphs (index's gradient)
     rule="grad_self = grad (0 where overwritten); grad_values = grad[indices]",
 )
 copy_slices = defop(
