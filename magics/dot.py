@@ -134,6 +134,21 @@ def constant_input(node: Any, position: int) -> Any:
     return None
 
 
+def op_sources(b: Builder, node: Any, value: dict[int, str]) -> list[str]:
+    """DOT ids of the boxes feeding `node`, drawing constants (inputs with no edge) on the way."""
+    sources = []
+    for position, (child, _) in enumerate(b.ctx.summary.inputs[id(node)]):
+        if child is not None:
+            sources.append(value[id(child)])
+            continue
+        const = constant_input(node, position)
+        if const is None:  # no edge and nothing saved (or freed): still show the operand
+            sources.append(b.node(["constant"], LEAF_CONST_COLOR, "box", False))
+        else:
+            sources.append(b.tensor(const, LEAF_CONST_COLOR))
+    return sources
+
+
 def forward_dot(ctx: Context) -> Builder:
     """The lesson's picture: tensors as boxes, each op between its inputs and its output."""
     b = Builder(ctx, "forward")
@@ -150,21 +165,11 @@ def forward_dot(ctx: Context) -> Builder:
         if variable is not None:  # AccumulateGrad: the leaf itself
             value[id(item)] = b.tensor(variable, leaf_fill(variable))
             continue
-        sources = []
-        for position, (child, _) in enumerate(ctx.summary.inputs[id(item)]):
-            if child is not None:
-                sources.append(value[id(child)])
-                continue
-            const = constant_input(item, position)
-            if const is None:  # no edge and nothing saved (or freed): still show the operand
-                sources.append(b.node(["constant"], LEAF_CONST_COLOR, "box", False))
-            else:
-                sources.append(b.tensor(const, LEAF_CONST_COLOR))
+        sources = op_sources(b, item, value)
         lines = [escape(op_symbol(item)), escape(node_name(item))]
         op = b.node(lines, OP_COLOR, "ellipse", id(item) in ctx.highlight)
         for src in sources:
-            if src is not None:
-                b.edge(src, op)
+            b.edge(src, op)
         out = roots[id(item)] if id(item) in roots else output_tensor(ctx, item)
         if out is None:
             value[id(item)] = op  # the tensor is gone (torch keeps no reference to it)

@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Any
 
 from magics import dot, render
-from magics.summary import summarise
+from magics.summary import Summary, summarise
 
 VIEWS = ("forward", "backward")
 
@@ -113,6 +113,31 @@ def _as_list(highlight: Any) -> list[Any]:
     return [highlight]
 
 
+def _context(
+    tensors: tuple[Any, ...],
+    names: Mapping[str, Any] | None,
+    known: dict[int, tuple[str, Any]] | None,
+    view: str,
+    highlight: Any,
+) -> dot.Context:
+    """Names, known output tensors and highlighted ids for a drawing (summary filled in later)."""
+    if known is None:
+        known = {id(t): (str(name), t) for name, t in (names or {}).items()}
+    marked = _as_list(highlight)
+    by_node = {id(t.grad_fn): t for _, t in known.values() if t.grad_fn is not None}
+    by_node.update({id(t.grad_fn): t for t in marked if getattr(t, "grad_fn", None) is not None})
+    highlight_ids = {id(h) for h in marked}
+    if view == "backward":  # a tensor is marked through the node that made it
+        highlight_ids |= {id(t.grad_fn) for t in marked if getattr(t, "grad_fn", None) is not None}
+    return dot.Context(
+        summary=Summary([], {}, 0, 0),
+        outputs=list(tensors),
+        names={key: name for key, (name, _) in known.items()},
+        by_node=by_node,
+        highlight=highlight_ids,
+    )
+
+
 def draw(
     *tensors: Any,
     names: Mapping[str, Any] | None = None,
@@ -139,27 +164,12 @@ def draw(
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     if not tensors:
         raise ValueError("draw() needs at least one tensor, e.g. draw(loss)")
-    if names is None:
-        known = caller_names(sys._getframe(1))
-    else:
-        known = {id(t): (str(name), t) for name, t in names.items()}
-    marked = _as_list(highlight)
-    by_node = {id(t.grad_fn): t for _, t in known.values() if t.grad_fn is not None}
-    by_node.update({id(t.grad_fn): t for t in marked if getattr(t, "grad_fn", None) is not None})
-    highlight_ids = {id(h) for h in marked}
-    if view == "backward":
-        highlight_ids |= {id(t.grad_fn) for t in marked if getattr(t, "grad_fn", None) is not None}
-    roots = [t.grad_fn for t in tensors if t.grad_fn is not None]
-    summary = summarise(roots, max(1, max_nodes), highlight_ids)
-    ctx = dot.Context(
-        summary=summary,
-        outputs=list(tensors),
-        names={key: name for key, (name, _) in known.items()},
-        by_node=by_node,
-        values=values,
-        grads=grads,
-        saved=saved,
-        highlight=highlight_ids,
+    known = caller_names(sys._getframe(1)) if names is None else None
+    ctx = _context(tensors, names, known, view, highlight)
+    ctx.values, ctx.grads, ctx.saved = values, grads, saved
+    ctx.summary = summarise(
+        [t.grad_fn for t in tensors if t.grad_fn is not None], max(1, max_nodes), ctx.highlight
     )
     builder = dot.forward_dot(ctx) if view == "forward" else dot.backward_dot(ctx)
+    summary = ctx.summary
     return Graph(builder.source(), builder.nodes, builder.edges, summary.left_out, summary.at_least)

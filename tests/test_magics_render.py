@@ -93,7 +93,7 @@ def test_render_times_out_with_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match=r"took longer than 0.5 s .*max_nodes") as info:
         g.svg()
     assert isinstance(info.value, MinigradError) and isinstance(info.value, RuntimeError)
-    assert info.value.timeout == 0.5
+    assert info.value.facts["timeout"] == 0.5
 
 
 def test_render_failure_reports_exit_code_and_stderr(tmp_path: Path) -> None:
