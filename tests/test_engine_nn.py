@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import warnings
 
 import numpy as np
@@ -646,3 +648,45 @@ def test_loss_modules_match_functional() -> None:
         torch.nn.NLLLoss(ignore_index=4)(ref[0], ref[1].abs() % 5),
     )
     close(nn.MSELoss(reduction="none")(ours[0], ours[0] * 2), (ref[0] - ref[0] * 2) ** 2)
+
+
+def lesson(lib) -> str:
+    """A course-style training cell; returns everything it prints."""
+    nn_ = lib.nn
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        model = nn_.Sequential(nn_.Linear(2, 3), nn_.Tanh(), nn_.Linear(3, 1))
+        with lib.no_grad():
+            for i, p in enumerate(model.parameters()):
+                p.copy_(lib.linspace(-1, 1, p.numel()).reshape(p.shape) * (i + 1) / 3)
+        print(model, model[0].weight, list(model[2].parameters()), sep="\n")
+        x = lib.tensor([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
+        y = lib.tensor([[1.0], [0.0], [2.0]])
+        opt = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        print(opt)
+        loss_fn = nn_.MSELoss()
+        for step in range(3):
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            print(step, loss)
+        print(model[0].weight.grad, model(x), model.state_dict(), sep="\n")
+        for name, p in model.named_parameters():
+            print(name, p.shape, p.requires_grad)
+        logits = lib.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], requires_grad=True)
+        ce = nn_.CrossEntropyLoss()(logits, lib.tensor([0, 1]))
+        ce.backward()
+        print(ce, logits.grad, nn_.functional.softmax(logits, dim=1), sep="\n")
+        adam = lib.optim.Adam(model.parameters(), lr=0.01)
+        for _ in range(2):
+            adam.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            adam.step()
+        print(loss, model[2].bias, adam.state_dict()["param_groups"])
+    return out.getvalue()
+
+
+def test_nn_lesson_prints_like_torch() -> None:
+    assert lesson(minigrad) == lesson(torch).replace("torch.", "minigrad.")
