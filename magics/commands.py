@@ -251,7 +251,12 @@ def _sinks(nodes: list[Any]) -> list[Tensor]:
 
 
 def _failed_inputs(run: tracing.Run, failed: Any) -> list[Any]:
-    """Nodes to highlight when the cell raised: those made on the failing line, else the last."""
+    """What to highlight when the cell raised: the failing op's input tensors if known, else
+    the nodes made on the failing line, else the last node made."""
+    _, _, args = tracing.failing_call(run)
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    if tensors:
+        return tensors
     ops = [n for n in run.nodes if not isinstance(n, AccumulateGrad)]
     on_line = [
         n for n in ops if n._site and n._site[0] == run.filename and str(n._site[1]) == failed.line

@@ -138,23 +138,30 @@ def rows(run: Run) -> list[TraceRow]:
     return found
 
 
+def failing_call(run: Run) -> tuple[int | None, Any, tuple[Any, ...]]:
+    """Where the cell failed: its line, and the outermost op-table row running with its args."""
+    lineno, row_def, args = None, None, ()
+    tb = run.error.__traceback__ if run.error is not None else None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename == run.filename:
+            lineno = tb.tb_lineno
+        if row_def is None and isinstance(frame.f_locals.get("self"), OpDef):
+            row_def, args = frame.f_locals["self"], tuple(frame.f_locals.get("args", ()))
+        tb = tb.tb_next
+    return lineno, row_def, args
+
+
 def failed_row(run: Run, index: int) -> TraceRow | None:
     """The row for the op that raised (from the error's `.op`/`.shapes` and the traceback)."""
     if run.error is None:
         return None
-    lineno, op = None, getattr(run.error, "op", None)
-    tb = run.error.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == run.filename:
-            lineno = tb.tb_lineno
-        row_def = tb.tb_frame.f_locals.get("self")
-        if op is None and isinstance(row_def, OpDef):
-            op = row_def.name  # the innermost op-table row that was running
-        tb = tb.tb_next
+    lineno, row_def, args = failing_call(run)
     line, source = _where((run.filename, lineno) if lineno else None, run.filename, run.cells)
-    shapes = getattr(run.error, "shapes", None) or []
+    op = getattr(run.error, "op", None) or (row_def.name if row_def is not None else "?")
+    shapes = getattr(run.error, "shapes", None) or [a.shape for a in args if hasattr(a, "shape")]
     inputs = ["[" + ", ".join(str(n) for n in s) + "]" for s in shapes]
-    row = TraceRow(index, line, source, str(op or "?"), inputs, "error")
+    row = TraceRow(index, line, source, str(op), inputs, "error")
     row.grad_fn, row.failed = error_line(run.error), True
     return row
 

@@ -94,6 +94,8 @@ def test_trace_failing_cell_still_errors_and_shows_partial(shell: Any) -> None:
     assert result.error is not None and result.error.startswith("RuntimeError: ")
     assert result.graph is not None
     assert "#fde2e2" in result._repr_html_()  # the failing row is marked
+    marked = [line for line in result.dot.splitlines() if "color=red" in line]
+    assert len(marked) == 1 and 'label="y\\l' in marked[0]  # y, the failing op's drawn input
 
 
 def test_trace_options_reach_the_drawing(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
