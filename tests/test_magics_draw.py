@@ -281,3 +281,12 @@ def test_draw_minigrad_long_chain_is_summarised() -> None:
     g = draw(h, view="backward")
     assert g.left_out == 10_000 - 1 - 2 * CHAIN_KEEP
     assert "(TanhBackward0 x9,995)" in g.dot
+
+
+def test_draw_displays_in_ipython_as_svg_and_text_only(ipython: Any) -> None:
+    leaf = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    data, _ = ipython.display_formatter.format(draw(leaf * 2))
+    assert set(data) == {"image/svg+xml", "text/plain"}
+    alone = draw(leaf)
+    assert repr(alone) == "<Graph: 1 nodes, 0 edges>"
+    assert nodes(alone)["n0"][0] == ["leaf", "(2,) float32", "[1., 2.]", "requires_grad=True"]
