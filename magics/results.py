@@ -143,7 +143,7 @@ class BackwardResult:
     def _body(self) -> list[list[str]]:
         body = []
         for s in self.steps:
-            outs = "; ".join(f"{t}: {_fmt(g)}" for t, g in s.grads_out)
+            outs = "; ".join(f"{s.target(t)}: {_fmt(g)}" for t, g in s.grads_out)
             if s.leaf is not None:
                 outs = f"{s.leaf}.grad += {_fmt(s.grad_in)}"
             body.append([str(s.index), f"{s.name} ({s.node_id})", s.rule, _fmt(s.grad_in), outs])

@@ -37,6 +37,11 @@ class Step:
     saved: dict[str, Any] = field(default_factory=dict)  # saved values: numpy copies or numbers
     grads_out: list[tuple[str, np.ndarray | None]] = field(default_factory=list)  # (input id, g)
     leaf: str | None = None  # for AccumulateGrad: the leaf's label
+    targets: dict[str, str] = field(default_factory=dict)  # input id -> "MulBackward0 (n2)"
+
+    def target(self, node_id: str) -> str:
+        """How an input is named in text: `x (n0)` for a named leaf, `MulBackward0 (n2)`."""
+        return self.targets.get(node_id, node_id)
 
     def describe(self) -> str:
         """Plain-text lines: rule, incoming gradient, saved values, outgoing gradients."""
@@ -44,7 +49,7 @@ class Step:
         lines.append(f"  grad = {_fmt(self.grad_in)}")
         lines += [f"  {k} = {_fmt(v)}" for k, v in self.saved.items()]
         for target, g in self.grads_out:
-            lines.append(f"  -> {target}: {_fmt(g)}")
+            lines.append(f"  -> {self.target(target)}: {_fmt(g)}")
         return "\n".join(lines)
 
 
@@ -113,10 +118,17 @@ def backward_steps(
             for (child, _), g in zip(node.next_functions, grads):
                 target = ids[id(child)] if child is not None else "None"
                 step.grads_out.append((target, _copy(g) if g is not None else None))
+                if child is not None:
+                    step.targets[target] = _display(child, target, labels or {})
                 if child is not None and g is not None:
                     prev = buffers.get(id(child))
                     buffers[id(child)] = g if prev is None else prev + g
     return steps, order
+
+
+def _display(node: Any, node_id: str, labels: dict[int, str]) -> str:
+    """`x (n0)` for a labelled leaf's node, else `MulBackward0 (n2)`."""
+    return f"{labels.get(id(node), short_name(node))} ({node_id})"
 
 
 def _rule(node: Any) -> str:
