@@ -224,7 +224,7 @@ class OpNode(Node):
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""
         if self._has_saved:
-            self._inputs = tuple(Meta(a) if isinstance(a, Tensor) else a for a in self._inputs)
+            self._inputs = tuple([Meta(a) if isinstance(a, Tensor) else a for a in self._inputs])
             self._saved = ()
             self._out = None
             self._freed = True
@@ -283,7 +283,7 @@ def fit(g: Tensor, inp: Any) -> Tensor:
     if g._data.shape != inp.shape:  # a Size or a tuple: both compare as tuples
         g = sum_to_shape(g, tuple(inp.shape))
     want = inp.dtype
-    if g.dtype is not want:
+    if g._data.dtype != want.np_type:
         g = g.to(want)
     return g
 

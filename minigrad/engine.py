@@ -89,7 +89,7 @@ def run_backward(
                 if accumulate and (capture is None or node in capture):
                     _call(node, grad)
                 continue
-            grads = _call(node, grad)
+            grads = _call(node, grad) if node._hooks else node.apply(grad)
             if not retain_graph:
                 node.release()
             for (child, _), g in zip(node.next_functions, grads):
