@@ -100,8 +100,11 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    self._update(p, p.grad._data, group, self.state[p])
+                    state = self.state[p]
+                    self._update(p, p.grad._data, group, state)
                     p._version[0] += 1
+                    if not state:  # plain SGD keeps nothing: torch's state_dict shows {}
+                        del self.state[p]
         return loss
 
     def _update(self, p: Tensor, grad: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
