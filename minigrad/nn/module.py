@@ -8,47 +8,22 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from minigrad.grad_mode import no_grad
+from minigrad.nn.helpers import (
+    IncompatibleKeys,
+    addindent,
+    cast_floats,
+    load_one,
+    preorder,
+    typename,
+    zero_grad_of,
+)
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
-
-
-def typename(value: Any) -> str:
-    """PyTorch's `torch.typename`: `minigrad.FloatTensor` for tensors, else the class name."""
-    if isinstance(value, Tensor):
-        return f"minigrad.{value.dtype.legacy}"
-    cls = type(value)
-    module = cls.__module__
-    return (
-        cls.__qualname__ if module in ("builtins", "__main__") else f"{module}.{cls.__qualname__}"
-    )
-
-
-class _IncompatibleKeys(NamedTuple):
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return (
-            f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
-            f"unexpected_keys={self.unexpected_keys!r})"
-        )
-
-    def __str__(self) -> str:
-        return self.__repr__()
-
-
-def _addindent(text: str, spaces: int) -> str:
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
 class Module:
@@ -228,7 +203,7 @@ class Module:
         Args:
             fn: the function to call.
         """
-        for _, module in reversed(list(_preorder(self, reverse_children=True))):
+        for _, module in reversed(list(preorder(self, reverse_children=True))):
             fn(module)
         return self
 
@@ -244,7 +219,7 @@ class Module:
             remove_duplicate: yield a shared module only once.
         """
         seen = memo if memo is not None else set()
-        for name, module in _preorder(self, prefix):
+        for name, module in preorder(self, prefix):
             if remove_duplicate:
                 if id(module) in seen:
                     continue
@@ -337,7 +312,7 @@ class Module:
             keep_vars: keep the Parameters themselves instead of detached tensors.
         """
         out = OrderedDict() if destination is None else destination
-        for name, module in _preorder(self, prefix.rstrip(".")):
+        for name, module in preorder(self, prefix.rstrip(".")):
             head = name + "." if name else ""
             for key, p in module._parameters.items():
                 if p is not None:
@@ -349,7 +324,7 @@ class Module:
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
-    ) -> _IncompatibleKeys:
+    ) -> IncompatibleKeys:
         """Copy values from `state_dict` into the parameters and buffers (in place).
 
         Args:
@@ -365,7 +340,7 @@ class Module:
             for key, target in own.items():
                 if key not in state_dict:
                     continue
-                errors.extend(_load_one(key, target, state_dict[key], assign))
+                errors.extend(load_one(key, target, state_dict[key], assign))
         if strict:
             if unexpected:
                 names = ", ".join(f'"{k}"' for k in unexpected)
@@ -378,7 +353,7 @@ class Module:
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                 + "\n\t".join(errors)
             )
-        return _IncompatibleKeys(missing, unexpected)
+        return IncompatibleKeys(missing, unexpected)
 
     # --- dtype ----------------------------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
@@ -405,11 +380,7 @@ class Module:
 
     def _cast(self, np_type: Any) -> Module:
         for module in self.modules():
-            for t in list(module._parameters.values()) + list(module._buffers.values()):
-                if t is not None and t._data.dtype.kind == "f":
-                    t._data = t._data.astype(np_type)
-                    if t._grad is not None:
-                        t._grad._data = t._grad._data.astype(np_type)
+            cast_floats([*module._parameters.values(), *module._buffers.values()], np_type)
         return self
 
     # --- printing -------------------------------------------------------------------------------
@@ -424,7 +395,7 @@ class Module:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         child_lines = [
-            f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()
+            f"({key}): " + addindent(repr(module), 2) for key, module in self._modules.items()
         ]
         lines = extra_lines + child_lines
         body = ""
@@ -434,51 +405,3 @@ class Module:
             else:
                 body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
-
-
-def _preorder(
-    root: Module, prefix: str = "", reverse_children: bool = False
-) -> Iterator[tuple[str, Module]]:
-    """(name, module) for root and its submodules, depth first; iterative, any depth."""
-    stack = [(prefix, root)]
-    while stack:
-        name, module = stack.pop()
-        yield name, module
-        kids = [
-            ((name + "." if name else "") + key, child)
-            for key, child in module._modules.items()
-            if child is not None
-        ]
-        stack.extend(kids if reverse_children else reversed(kids))
-
-
-def _load_one(key: str, target: Tensor, value: Any, assign: bool) -> list[str]:
-    if not isinstance(value, Tensor):
-        return [
-            f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
-            f"object from checkpoint but received {type(value)}"
-        ]
-    if value.shape != target.shape:
-        return [
-            f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
-            f"the shape in current model is {target.shape}."
-        ]
-    if assign:
-        target._data = value._data
-    else:
-        target.copy_(value)
-    return []
-
-
-def zero_grad_of(p: Tensor, set_to_none: bool) -> None:
-    """Reset one tensor's `.grad` as `zero_grad` does: drop it, or detach it and fill zeros."""
-    if p._grad is None:
-        return
-    if set_to_none:
-        p._grad = None
-        return
-    if p._grad.grad_fn is not None:
-        p._grad.detach_()
-    else:
-        p._grad.requires_grad_(False)
-    p._grad.zero_()

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.grad_mode import enable_grad
-from minigrad.nn.module import typename, zero_grad_of
+from minigrad.nn.helpers import typename, zero_grad_of
 from minigrad.tensor import Tensor
 
 
