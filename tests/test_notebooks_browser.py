@@ -32,6 +32,7 @@ from urllib.parse import quote
 import psutil
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = Path(os.environ.get("MINIGRAD_NOTEBOOKS_DIR", ROOT / "notebooks"))
@@ -63,11 +64,12 @@ LAB_SETTINGS = {
 
 @dataclass
 class Lab:
-    """A running JupyterLab server: its base URL, token and log file."""
+    """A running JupyterLab server: its base URL, token, log file and the folder it serves."""
 
     url: str
     token: str
     log: Path
+    root: Path
 
     def get_json(self, path: str) -> Any:
         """GET `path` from the server's REST API."""
@@ -137,7 +139,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         IPYTHONDIR=str(tmp / "ipython"),
     )
     port, token = free_port(), secrets.token_hex(16)
-    lab = Lab(f"http://127.0.0.1:{port}", token, tmp / "jupyter.log")
+    lab = Lab(f"http://127.0.0.1:{port}", token, tmp / "jupyter.log", root)
     command = [
         *(sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root"),
         *("--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0"),
@@ -186,8 +188,9 @@ KERNEL_IDLE_JS = """() => {
 CLEARED_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets.every(
   c => c.model.type !== 'code' || (c.model.executionCount === null && c.model.outputs.length === 0))
 """
-# Done: kernel idle, no cell queued or running ([*]), and every cell ran or one failed (after
-# an error in an untagged cell, the kernel skips the rest of Run All).
+# Done: kernel idle, no cell queued or running ([*]), and every cell ran or an untagged one
+# failed (Run All then stops). JupyterLab sends cells one by one, so the kernel is briefly idle
+# between cells: neither idleness nor a tagged cell's error alone means the run is over.
 RUN_DONE_JS = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
@@ -195,8 +198,9 @@ RUN_DONE_JS = """() => {
   const code = panel.content.widgets.filter(c => c.model.type === 'code');
   if (code.some(c => (c.promptNode ? c.promptNode.textContent : '').includes('*'))) return false;
   const ran = c => c.model.sharedModel.getSource().trim() === '' || c.model.executionCount !== null;
+  const tagged = c => (c.model.toJSON().metadata.tags || []).includes('raises-exception');
   const failed = c => c.model.outputs.toJSON().some(o => o.output_type === 'error');
-  return code.every(ran) || code.some(failed);
+  return code.every(ran) || code.some(c => failed(c) && !tagged(c));
 }"""
 SETTLED_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output')].every(o =>
   !o.innerText.includes('Loading widget') && [...o.querySelectorAll('img')].every(i => i.complete))
@@ -243,20 +247,20 @@ NOTEBOOK_HEIGHT_JS = """() => {
 }"""
 
 
-def open_and_run_all(page: Page, lab: Lab, notebook: Path) -> None:
-    """Open `notebook` in JupyterLab, clear its outputs, and Run > Run All Cells until done."""
-    page.goto(f"{lab.url}/lab/tree/{quote(notebook.name)}?reset&token={lab.token}")
+def open_and_run_all(page: Page, lab: Lab, notebook: str) -> None:
+    """Open `notebook` (a path under the served folder), clear its outputs, and Run All."""
+    page.goto(f"{lab.url}/lab/tree/{quote(notebook)}?reset&token={lab.token}")
     page.wait_for_function(KERNEL_IDLE_JS, timeout=120_000)
     menu_command(page, "Edit", "editmenu:clear-all")
     page.wait_for_function(CLEARED_JS, timeout=10_000)
     menu_command(page, "Run", "runmenu:run-all")
     try:
         page.wait_for_function(RUN_DONE_JS, timeout=RUN_ALL_S * 1000, polling=500)
-    except Exception as error:
-        raise AssertionError(f"{notebook.name}: Run All did not finish in {RUN_ALL_S}s") from error
+    except PlaywrightTimeout as error:
+        raise AssertionError(f"{notebook}: Run All did not finish in {RUN_ALL_S}s") from error
     try:  # widgets render and images decode after the kernel is idle; the checks report any
         page.wait_for_function(SETTLED_JS, timeout=30_000, polling=250)  # that never did
-    except Exception:
+    except PlaywrightTimeout:
         pass
 
 
@@ -324,6 +328,22 @@ def kernel_name(notebook: Path) -> str | None:
     return metadata.get("kernelspec", {}).get("name")
 
 
+def run_in_jupyterlab(lab: Lab, browser: Browser, notebook: str) -> list[str]:
+    """Run `notebook` in a fresh browser tab; save its screenshot; return its problems."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        try:
+            open_and_run_all(page, lab, notebook)
+            cells = page.evaluate(REPORT_JS)
+        finally:  # a screenshot of a failed run shows what went wrong
+            screenshot(page, SCREENSHOTS / f"{Path(notebook).stem}.png")
+    finally:
+        context.close()
+    return problems_in(cells)
+
+
 @pytest.mark.parametrize(
     "notebook",
     NOTEBOOKS or [pytest.param(None, marks=pytest.mark.skip(f"no notebooks in {NOTEBOOKS_DIR}"))],
@@ -336,16 +356,73 @@ def test_notebook_runs_in_jupyterlab(lab: Lab, browser: Browser, notebook: Path)
         f"{notebook.name} asks for kernel {kernel!r}; the server has {sorted(available)} "
         "(`make test` registers 'minigrad'; notebooks should use it)"
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        try:
-            open_and_run_all(page, lab, notebook)
-            cells = page.evaluate(REPORT_JS)
-        finally:  # a screenshot of a failed run shows what went wrong
-            screenshot(page, SCREENSHOTS / f"{notebook.stem}.png")
-    finally:
-        context.close()
-    problems = problems_in(cells)
+    problems = run_in_jupyterlab(lab, browser, notebook.name)
     assert not problems, f"{notebook.name} in JupyterLab:\n" + "\n".join(problems)
+
+
+# The harness checks itself on two small notebooks it writes: one that must pass (a graph, a
+# slider, a box of widgets, an expected error) and one whose every cell must be caught.
+GRAPH_CELL = """import os, subprocess, sys
+from IPython.display import SVG
+dot = os.path.join(sys.prefix, "bin", "graphviz-pure")
+SVG(subprocess.run([dot, "-Tsvg"], input=b"digraph { x -> mul; w -> mul; mul -> sum }",
+                   capture_output=True, check=True).stdout)"""
+GOOD_CELLS = [
+    ("markdown", "# Self-check\nA graph, widgets, and a cell that is meant to fail.", []),
+    ("code", GRAPH_CELL, []),
+    ("code", "import ipywidgets as w\nw.IntSlider(value=3, max=10, description='steps')", []),
+    ("code", "1 / 0", ["raises-exception"]),
+    ("code", "print('Run All goes on after a tagged error')", []),
+    ("code", "w.HBox([w.Button(description='step'), w.FloatText(1.5)])", []),
+]
+EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"/>'
+BAD_CELLS = [
+    ("code", f"from IPython.display import SVG\nSVG({EMPTY_SVG!r})", []),
+    (
+        "code",
+        "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'gone', "
+        "'version_major': 2, 'version_minor': 0}, 'text/plain': 'IntSlider()'}, raw=True)",
+        [],
+    ),
+    ("code", "raise ValueError('untagged')", []),
+    ("code", "print('never runs')", []),
+]
+BAD_PROBLEMS = [
+    "cell 0: SVG output is not visible",
+    "cell 1: widget not rendered",
+    "cell 2 shows an error: ValueError: untagged",
+    "cell 3 did not run",
+]
+
+
+def write_notebook(lab: Lab, name: str, cells: list[tuple[str, str, list[str]]]) -> str:
+    """Write a notebook for the `minigrad` kernel into the served folder; return its path there."""
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "minigrad", "display_name": "Python (minigrad)"}},
+        "cells": [
+            {"cell_type": kind, "id": f"c{i}", "source": source, "metadata": {"tags": tags}}
+            | ({"outputs": [], "execution_count": None} if kind == "code" else {})
+            for i, (kind, source, tags) in enumerate(cells)
+        ],
+    }
+    path = lab.root / "selfcheck" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path.relative_to(lab.root).as_posix()
+
+
+def test_harness_passes_a_good_notebook(lab: Lab, browser: Browser) -> None:
+    notebook = write_notebook(lab, "selfcheck_good.ipynb", GOOD_CELLS)
+    assert run_in_jupyterlab(lab, browser, notebook) == []
+
+
+def test_harness_catches_errors_hidden_graphs_and_broken_widgets(
+    lab: Lab, browser: Browser
+) -> None:
+    notebook = write_notebook(lab, "selfcheck_bad.ipynb", BAD_CELLS)
+    problems = run_in_jupyterlab(lab, browser, notebook)
+    assert len(problems) == len(BAD_PROBLEMS), problems
+    for found, expected in zip(problems, BAD_PROBLEMS, strict=True):
+        assert found.startswith(expected), problems
