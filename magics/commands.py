@@ -118,23 +118,12 @@ class MinigradMagics(Magics):
         named = tracing.named_tensors(run, ns)
         grads: dict[str, np.ndarray] = {}
         final = tracing.final_tensor(run, ns) if run.error is None else None
-        if args.backward:
+        if args.backward and run.error is None:
             grads = self._backward_of(final, named)
         sinks = _sinks(run.nodes) or list(named.values())
         highlight = _failed_inputs(run, failed) if failed else None
-        graph = (
-            draw_graph(
-                named,
-                sinks,
-                view=args.view,
-                values=not args.no_values,
-                grads=args.backward,
-                highlight=highlight,
-                max_nodes=args.max_nodes,
-            )
-            if run.nodes or named
-            else None
-        )
+        options = {"values": not args.no_values, "grads": args.backward, "highlight": highlight}
+        graph = draw_graph(named, sinks, view=args.view, max_nodes=args.max_nodes, **options)
         result = TraceResult(rows + ([failed] if failed else []), graph, list(named), grads)
         result.error = failed.grad_fn if failed else None
         result.limit = args.limit

@@ -319,3 +319,16 @@ def test_trace_names_lines_of_other_cells_like_tracebacks(shell: Any) -> None:
     run(shell, "%%trace -o T\ny = double(x)\n").raise_error()
     row = shell.user_ns["T"].rows[0]
     assert (row.line, row.source) == (f"In[{count}]:2", "return a * 2")
+
+
+def test_trace_backward_on_a_failing_cell_keeps_the_cells_error(shell: Any) -> None:
+    r = run(shell, "%%trace --backward\nloss = (x @ minigrad.ones(2)).sum()\n")
+    assert isinstance(r.error_in_exec, RuntimeError)
+    assert not isinstance(r.error_in_exec, UsageError)
+
+
+def test_trace_cell_without_ops(shell: Any) -> None:
+    r = run(shell, "%%trace -o T\na = 1\n")
+    r.raise_error()
+    assert shell.user_ns["T"].rows == [] and shell.user_ns["T"].graph is None
+    assert shell.user_ns["T"].text().startswith("%%trace: 0 ops")
