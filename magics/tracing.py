@@ -52,11 +52,11 @@ def _names(tree: ast.AST) -> tuple[list[str], list[str]]:
     """The names the code stores to and reads, each once, in source order."""
     assigned: list[str] = []
     loaded: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            target = assigned if isinstance(node.ctx, ast.Store) else loaded
-            if node.id not in target:
-                target.append(node.id)
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
+        target = assigned if isinstance(node.ctx, ast.Store) else loaded
+        if node.id not in target:
+            target.append(node.id)
     return assigned, loaded
 
 
@@ -70,7 +70,10 @@ def run_cell(shell: Any, cell: str) -> Run:
     __tracebackhide__ = True  # IPython hides this frame in the user's traceback
     transformed = shell.transform_cell(cell)
     filename = shell.compile.cache(transformed, shell.execution_count, raw_code=cell)
-    tree = ast.parse(transformed, filename)
+    try:
+        tree = ast.parse(transformed, filename)
+    except SyntaxError as exc:
+        raise exc.with_traceback(None) from None  # the user's error: no frames of ours
     assigned, loaded = _names(tree)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     run = Run(filename, [], assigned, loaded)
