@@ -126,6 +126,8 @@ def promote(a: dtype, b: dtype) -> dtype:
     """torch.promote_types: the smallest dtype both `a` and `b` convert to."""
     if a is b:
         return a
+    if a.category != b.category:  # torch: float32 with int64 stays float32 (numpy: float64)
+        return a if a.category > b.category else b
     return from_numpy(np.promote_types(a.np_type, b.np_type))
 
 
