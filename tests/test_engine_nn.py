@@ -690,3 +690,13 @@ def lesson(lib) -> str:
 
 def test_nn_lesson_prints_like_torch() -> None:
     assert lesson(minigrad) == lesson(torch).replace("torch.", "minigrad.")
+
+
+def test_functional_mse_loss_with_integer_target_keeps_float32_as_torch() -> None:
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, 2.0, 4.0], requires_grad=True)
+        loss = lib.nn.functional.mse_loss(x, lib.tensor([1, 2, 3]))
+        loss.backward()
+        results.append((str(loss.dtype).split(".")[1], loss.item(), x.grad.tolist()))
+    assert results[0] == results[1]
