@@ -130,7 +130,8 @@ def grad(
     roots = _roots(_seq(outputs), _seq(grad_outputs))
     retain = create_graph if retain_graph is None else retain_graph
     nodes = [t.grad_fn if t.grad_fn is not None else _accumulator(t) for t in targets]
-    got = run_backward(roots, retain, create_graph, dict.fromkeys(nodes), accumulate=False)
+    wanted: dict[Any, Any] = dict.fromkeys(nodes)
+    got = run_backward(roots, retain, create_graph, wanted, accumulate=False)
     result: list[Tensor | None] = []
     for i, (t, node) in enumerate(zip(targets, nodes)):
         g = got.get(node)

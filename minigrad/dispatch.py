@@ -21,6 +21,8 @@ from minigrad.grad_mode import _state
 from minigrad.tensor import Size, Tensor, edge_of
 
 OPS: dict[str, OpDef] = {}
+# one function returning a gradient per input, or one function per input (derivatives.yaml)
+Backward = Callable[..., Any] | tuple[Callable[..., Any], ...]
 _NUMBER = (int, float, bool, np.number, np.bool_)
 
 
@@ -56,7 +58,7 @@ class OpDef:
         self,
         name: str,
         forward: Callable[..., Any],
-        backward: Callable[..., Any],
+        backward: Backward,
         *,
         node: str | None = None,
         rule: str = "",
@@ -101,7 +103,7 @@ class OpDef:
         return f"<op {self.name}: {self.node_cls.__name__}>"
 
 
-def defop(name: str, forward: Callable[..., Any], backward: Callable[..., Any], **kw: Any) -> OpDef:
+def defop(name: str, forward: Callable[..., Any], backward: Backward, **kw: Any) -> OpDef:
     """Declare an op once: add its row to OPS and return it (callable like a function)."""
     row = OpDef(name, forward, backward, **kw)
     OPS[name] = row
@@ -141,7 +143,9 @@ def _arrays(op: OpDef, args: tuple[Any, ...]) -> list[Any]:
 
 
 def _promoted(args: tuple[Any, ...]) -> dtypes.dtype:
-    dims, zeros, scalars = [], [], []
+    dims: list[dtypes.dtype] = []
+    zeros: list[dtypes.dtype] = []
+    scalars: list[object] = []
     for a in args:
         if isinstance(a, Tensor):
             (dims if a._data.ndim else zeros).append(a.dtype)
@@ -190,6 +194,13 @@ class OpNode(Node):
     """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`)."""
 
     __slots__ = ("_inputs", "_attrs", "_saved", "_has_saved", "_freed", "_out", "_out_saved")
+    _inputs: tuple[Any, ...]
+    _attrs: dict[str, Any]
+    _saved: tuple[tuple[list[int], int, Any], ...]
+    _has_saved: bool
+    _freed: bool
+    _out: np.ndarray | None
+    _out_saved: tuple[list[int], int]
     op: OpDef
 
     def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -232,7 +243,9 @@ class OpNode(Node):
     def saved_values(self) -> dict[str, Any]:
         """What this node saved, by PyTorch's names (`self`, `other`, `result`)."""
         names = _input_names(len(self._inputs))
-        found = {n: v for n, v in zip(names, self._inputs) if isinstance(v, (Tensor, int, float))}
+        found: dict[str, Any] = {
+            n: v for n, v in zip(names, self._inputs) if isinstance(v, (Tensor, int, float))
+        }
         if self._out is not None:
             found["result"] = Tensor._make(self._out)
         found.update((k, v) for k, v in self._attrs.items() if isinstance(v, (int, float, tuple)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -18,20 +19,21 @@ class dtype:  # noqa: N801 - spelled like torch.dtype
     """
 
     __slots__ = ("name", "np_type", "category", "legacy")
+    category: builtins.int
 
-    def __init__(self, name: str, np_type: type, category: int, legacy: str) -> None:
+    def __init__(self, name: str, np_type: type, category: builtins.int, legacy: str) -> None:
         self.name = name
         self.np_type = np.dtype(np_type)
         self.category = category
         self.legacy = legacy
 
     @property
-    def is_floating_point(self) -> bool:
+    def is_floating_point(self) -> builtins.bool:
         """True for float16/32/64."""
         return self.category == 2
 
     @property
-    def itemsize(self) -> int:
+    def itemsize(self) -> builtins.int:
         """Bytes per element."""
         return self.np_type.itemsize
 
@@ -108,12 +110,10 @@ def to_dtype(d: Any) -> dtype:
     return from_numpy(d)
 
 
-import builtins as _builtins  # noqa: E402 - the names float/int/bool are rebound above
-
-builtins_float, builtins_int, builtins_bool = _builtins.float, _builtins.int, _builtins.bool
+builtins_float, builtins_int, builtins_bool = builtins.float, builtins.int, builtins.bool
 
 
-def scalar_category(value: object) -> int:
+def scalar_category(value: object) -> builtins.int:
     """Promotion category of a Python number: 0 bool, 1 int, 2 float."""
     if isinstance(value, builtins_bool):
         return 0

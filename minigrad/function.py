@@ -194,6 +194,8 @@ class BackwardCFunction(Node):
     """The node of a custom Function: calls the user's `backward(ctx, grad)`."""
 
     __slots__ = ("ctx", "fn_cls")
+    ctx: FunctionCtx
+    fn_cls: type[Function]
 
     def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         """Run the user's backward and check it returned one gradient per input."""

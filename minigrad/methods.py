@@ -11,6 +11,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
 
+_Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
 
 
@@ -203,13 +204,13 @@ class TensorMethods:
         return bool(np.array_equal(self._data, np.asarray(other)))
 
     # --- named arithmetic -------------------------------------------------------------------------
-    def add(self, other: Any, alpha: float = 1) -> Any:
+    def add(self, other: Any, alpha: _Number = 1) -> Any:
         """self + alpha * other."""
         if alpha == 1:
             return ops.add(self, _other(other))
         return ops.add_alpha(self, _other(other), alpha=alpha)
 
-    def sub(self, other: Any, alpha: float = 1) -> Any:
+    def sub(self, other: Any, alpha: _Number = 1) -> Any:
         """self - alpha * other."""
         if alpha == 1:
             return ops.sub(self, _other(other))
@@ -547,11 +548,11 @@ class TensorMethods:
 
         return inplace(op, self, *args, **attrs)  # type: ignore[arg-type]
 
-    def add_(self, other: Any, alpha: float = 1) -> Any:
+    def add_(self, other: Any, alpha: _Number = 1) -> Any:
         """self += alpha * other, in place."""
         return self._inplace(ops.add, _other(other if alpha == 1 else other * alpha))
 
-    def sub_(self, other: Any, alpha: float = 1) -> Any:
+    def sub_(self, other: Any, alpha: _Number = 1) -> Any:
         """self -= alpha * other, in place."""
         return self._inplace(ops.sub, _other(other if alpha == 1 else other * alpha))
 
@@ -612,7 +613,7 @@ class TensorMethods:
 
     def fill_(self, value: Any) -> Any:
         """Fill with `value`, in place."""
-        return self._fill(value.item() if isinstance(value, TensorMethods) else value)
+        return self._fill(np.asarray(value).item() if isinstance(value, TensorMethods) else value)
 
     def copy_(self, src: Any) -> Any:
         """Copy `src`'s values into self (broadcasting), in place."""
@@ -623,13 +624,13 @@ class TensorMethods:
             return self
         return self._fill(np.asarray(src))
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Any:
+    def uniform_(self, a: _Number = 0.0, b: _Number = 1.0) -> Any:
         """Fill with uniform random values in [a, b), in place."""
         from minigrad.random import generator
 
         return self._fill(generator().uniform(a, b, self._data.shape))
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Any:
+    def normal_(self, mean: _Number = 0.0, std: _Number = 1.0) -> Any:
         """Fill with normal random values, in place."""
         from minigrad.random import generator
 

@@ -153,7 +153,7 @@ sqrt = defop(
     quiet=True, rule="grad_self = grad / (2 * result)",
 )  # fmt: skip
 sin = defop(
-    "sin", np.sin, (lambda g, out, x: g * cos(x),), saves="S", float_op=True,
+    "sin", np.sin, (lambda g, out, x: g * x.cos(),), saves="S", float_op=True,
     rule="grad_self = grad * cos(self)",
 )  # fmt: skip
 cos = defop(
@@ -523,7 +523,9 @@ def _put_base_backward(g: Tensor, out: Any, base: Any, values: Any, key: Any, ac
     return index_put(g, 0.0, key=key, accumulate=False)
 
 
-_put_values_backward = lambda g, out, base, values, key, accumulate: index(g, key=key)  # noqa: E731
+def _put_values_backward(g: Tensor, out: Any, base: Any, values: Any, key: Any, accumulate: bool):
+    return OPS["index"](g, key=key)  # the gradient of the values is the indexed gradient
+
 
 index_put = defop(
     "index_put",
