@@ -112,7 +112,13 @@ def setitem(t: Any, key: Any, value: Any) -> None:
 
     key = _plain_key(key)
     if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
-        v = value if isinstance(value, Tensor) else float(value) if np.isscalar(value) else value
+        v = (
+            value
+            if isinstance(value, Tensor)
+            else float(value)
+            if isinstance(value, (int, float, np.number))
+            else value
+        )
         inplace(ops.copy_slices, t, v, key=key, accumulate=False)
         return
     from minigrad.dispatch import check_inplace
