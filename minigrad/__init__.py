@@ -124,7 +124,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import initial_seed, manual_seed, seed
-from minigrad.tensor import Size, Tensor
+from minigrad.tensor import Size, Tensor, device
 
 __version__ = "0.1.0"
 
@@ -162,7 +162,7 @@ __all__ = [
     "ones", "ones_like", "ops", "printoptions", "rand", "rand_like", "randint", "randn",
     "randn_like", "randperm", "seed", "set_default_dtype", "set_grad_enabled",
     "set_printoptions", "short", "tensor", "uint8", "zeros", "zeros_like",
-    "load_ipython_extension", "unload_ipython_extension",
+    "load_ipython_extension", "unload_ipython_extension", "device",
     "abs",
     "add",
     "allclose",

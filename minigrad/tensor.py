@@ -23,6 +23,8 @@ from minigrad.methods import TensorMethods
 class Size(tuple):
     """A tensor's shape: a tuple that prints as `minigrad.Size([2, 3])`."""
 
+    __module__ = "minigrad"  # type(x.shape) prints <class 'minigrad.Size'>, as torch's does
+
     def numel(self) -> int:
         """The number of elements a tensor of this shape holds."""
         return int(np.prod(self, dtype=np.int64))
@@ -30,6 +32,52 @@ class Size(tuple):
     def __repr__(self) -> str:
         return f"minigrad.Size([{', '.join(map(str, self))}])"
 
+
+class VersionCounter(list):
+    """A tensor's version: a one-element list shared with its views, printed as the number.
+
+    PyTorch's `x._version` is an int; this compares and prints as one (`x._version == 1`).
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(self[0])
+
+    def __eq__(self, other: object) -> bool:
+        return self[0] == (other[0] if isinstance(other, list) else other)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return id(self)
+
+    def __int__(self) -> int:
+        return int(self[0])
+
+    __index__ = __int__
+
+
+class device:  # noqa: N801 - torch's name
+    """Where a tensor's data lives: always the CPU. Prints as `device(type='cpu')`."""
+
+    __module__ = "minigrad"
+
+    def __init__(self, type: str = "cpu") -> None:  # noqa: A002 - torch's argument name
+        self.type = type
+
+    def __repr__(self) -> str:
+        return f"device(type='{self.type}')"
+
+    def __str__(self) -> str:
+        return self.type
+
+    def __eq__(self, other: object) -> bool:
+        return str(other) == self.type
+
+    def __hash__(self) -> int:
+        return hash(self.type)
+
+
+CPU = device("cpu")
 
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -52,6 +100,8 @@ class Tensor(TensorMethods):
     of zeros (PyTorch leaves it uninitialised).
     """
 
+    __module__ = "minigrad"  # type(x) prints <class 'minigrad.Tensor'>, as torch's does
+
     __slots__ = (
         "_data",
         "grad_fn",
@@ -64,7 +114,16 @@ class Tensor(TensorMethods):
         "_base",
         "__weakref__",
     )
-    __hash__ = object.__hash__
+    __hash__ = object.__hash__  # type: ignore[assignment]
+    _data: np.ndarray
+    grad_fn: Node | None
+    _requires_grad: bool
+    _grad: Tensor | None
+    _version: list[int]
+    _acc: Any
+    _hooks: list[Any] | None
+    _retains_grad: bool
+    _base: Tensor | None
 
     def __init__(self, *args: Any) -> None:
         from minigrad.factories import as_array
@@ -130,9 +189,9 @@ class Tensor(TensorMethods):
         self._data = value._data
 
     @property
-    def device(self) -> str:
-        """Always "cpu"."""
-        return "cpu"
+    def device(self) -> device:
+        """Always the CPU: `device(type='cpu')`."""
+        return CPU
 
     def numpy(self) -> np.ndarray:
         """The values as a numpy array that shares memory with this tensor."""
@@ -412,7 +471,7 @@ def _init(t: Tensor, arr: np.ndarray, node: Node | None) -> None:
     t.grad_fn = node
     t._requires_grad = node is not None
     t._grad = None
-    t._version = [0]
+    t._version = VersionCounter((0,))
     t._acc = None
     t._hooks = None
     t._retains_grad = False
