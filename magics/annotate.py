@@ -19,6 +19,7 @@ from magics.graph import Graph
 from magics.stepping import Step
 
 EDGE = re.compile(r"^\t(n\d+) -> (n\d+)(?: \[(.*)\])?$")
+NODE = re.compile(r'^\t(n\d+) \[label="([^"\\]*)', re.MULTILINE)
 EDGE_FONT_COLOR = "blue4"
 EDGE_FONT_SIZE = "8"
 MAX_VALUES = 4  # a gradient with more elements is labelled by its shape
@@ -34,31 +35,49 @@ def short(g: np.ndarray) -> str:
 
 def matches(dot: str, steps: list[Step]) -> bool:
     """Whether every step's node id names a node of the same class in `dot`."""
-    for step in steps:
-        pattern = rf'^\t{step.node_id} \[label="{re.escape(step.name)}(\\[lnr]|")'
-        if not re.search(pattern, dot, re.MULTILINE):
-            return False
-    return True
+    first = {m[1]: m[2] for m in NODE.finditer(dot)}  # DOT id -> first label line
+    return all(first.get(step.node_id) == step.name for step in steps)
+
+
+class Labeller:
+    """Labels the edges of one DOT text step by step (each edge line found once, up front)."""
+
+    def __init__(self, dot: str) -> None:
+        self.lines = dot.split("\n")
+        self.edges: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+        for k, line in enumerate(self.lines):
+            found = EDGE.match(line)
+            if found is not None:
+                self.edges[(found[1], found[2])].append(k)
+
+    def add(self, step: Step) -> None:
+        """Label the edges along which `step` sent gradients (in `next_functions` order)."""
+        for target, g in step.grads_out:
+            where = self.edges.get((step.node_id, target))
+            if not where:
+                continue
+            k = where.popleft()
+            found = EDGE.match(self.lines[k])
+            assert found is not None
+            text = ("None" if g is None else short(g)).replace("\\", "\\\\").replace('"', '\\"')
+            attrs = f'label="{text}" fontcolor={EDGE_FONT_COLOR} fontsize={EDGE_FONT_SIZE}'
+            self.lines[k] = (
+                f"\t{found[1]} -> {found[2]} [{attrs}{' ' + found[3] if found[3] else ''}]"
+            )
+
+    def text(self) -> str:
+        """The DOT text with the labels added so far."""
+        return "\n".join(self.lines)
 
 
 def label_edges(dot: str, steps: list[Step]) -> str:
     """`dot` with each edge from a step's node labelled with the gradient sent along it."""
     if not steps or not matches(dot, steps):
         return dot
-    pending: dict[tuple[str, str], deque[str]] = defaultdict(deque)
+    labeller = Labeller(dot)
     for step in steps:
-        for target, g in step.grads_out:
-            if target != "None":
-                pending[(step.node_id, target)].append("None" if g is None else short(g))
-    lines = dot.split("\n")
-    for k, line in enumerate(lines):
-        found = EDGE.match(line)
-        if found is None or not pending.get((found[1], found[2])):
-            continue
-        text = pending[(found[1], found[2])].popleft().replace("\\", "\\\\").replace('"', '\\"')
-        attrs = f'label="{text}" fontcolor={EDGE_FONT_COLOR} fontsize={EDGE_FONT_SIZE}'
-        lines[k] = f"\t{found[1]} -> {found[2]} [{attrs}{' ' + found[3] if found[3] else ''}]"
-    return "\n".join(lines)
+        labeller.add(step)
+    return labeller.text()
 
 
 def highlight(dot: str, node_id: str) -> str:
@@ -70,12 +89,14 @@ def highlight(dot: str, node_id: str) -> str:
 
 def frames(base: Graph, steps: list[Step]) -> list[Graph]:
     """One drawing per step: its node highlighted, edges labelled up to and including it."""
-    return [
-        Graph(
-            highlight(label_edges(base.dot, steps[: k + 1]), step.node_id), base.nodes, base.edges
-        )
-        for k, step in enumerate(steps)
-    ]
+    labeller = Labeller(base.dot) if matches(base.dot, steps) else None
+    found = []
+    for step in steps:
+        if labeller is not None:
+            labeller.add(step)
+        dot = labeller.text() if labeller is not None else base.dot
+        found.append(Graph(highlight(dot, step.node_id), base.nodes, base.edges))
+    return found
 
 
 def annotated(graph: Graph | None, steps: list[Step]) -> Graph | None:

@@ -157,3 +157,11 @@ def test_stepper_frames_label_edges_as_gradients_arrive(stepped: tuple[Any, Any]
     labels = [dot.count(f"fontcolor={EDGE_FONT_COLOR}") for dot in frames]
     assert labels == sorted(labels) and labels[0] < labels[-1]
     assert frames[-1] == result.dot
+
+
+def test_edge_labels_skip_a_drawing_numbered_differently(stepped: tuple[Any, Any]) -> None:
+    from magics.annotate import label_edges
+
+    result, _ = stepped
+    plain = result.widget.frames[0].dot.replace("SumBackward0", "Renamed")
+    assert label_edges(plain, result.steps) == plain
