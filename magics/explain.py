@@ -5,32 +5,27 @@ real PyTorch errors, by exception type and message regex (its named groups becom
 A row's texts are templates filled with the facts its `facts` function finds (node, shapes,
 versions, the user's variable names and lines); `fix_code` is code that fixes this very case.
 
-`install(shell)` registers the handler with `shell.set_custom_exc`, a `warnings.showwarning`
-hook (the non-leaf `.grad` warning becomes a note after the cell) and the `%explain` magic;
-`uninstall(shell)` restores what was there before. The handler never raises: it shows the
-original traceback through IPython (so the cell still fails for nbval and Run All), then the
-explanation; errors it does not recognise pass through untouched.
+`install(shell)` / `uninstall(shell)` (called by `%load_ext minigrad` / `%unload_ext`) add and
+remove the IPython handler, the non-leaf `.grad` note and `%explain` (see `explain_shell.py`).
+Helpers: `explain_case.py` (the error's context), `explain_facts.py` (one facts function per
+row), `explain_graph.py` (lines, names, graph), `explain_render.py` (HTML and text).
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import traceback
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from magics import explain_facts as facts
+from magics.explain_case import Case
 from magics.explain_graph import (
     draw,
     graph_text,
     module_alias,
-    name_of,
     node_label,
     node_site,
-    site,
     tensors_in,
     user_site,
 )
@@ -47,7 +42,7 @@ class Row:
     kind: str
     error: tuple[type[BaseException], ...]  # the builtin class(es) PyTorch raises
     pattern: str  # regex on the message; named groups become facts
-    facts: Callable[[facts.Case], dict[str, Any]]
+    facts: Callable[[Case], dict[str, Any]]
     title: str
     what: str
     why: str
@@ -334,7 +329,7 @@ def explain(shell: Any, error: BaseException, tb: Any, at: Any = None) -> Explan
     ours = isinstance(error, MinigradError)
     mod = module_alias(ns, ("minigrad",) if ours else ("torch", "minigrad"))
     line = at or user_site(shell, tb)
-    case = facts.Case(shell, error, tb, groups, ns, line, mod)
+    case = Case(shell, error, tb, groups, ns, line, mod)
     found = row.facts(case)
     fields = _Fields(groups, mod=case.mod, line=case.text)
     fields.update((k, v) for k, v in found.items() if not k.startswith("_") and v is not None)
@@ -384,131 +379,15 @@ def _assemble(
     )
 
 
-class _Installed:
-    """What `install` changed on one shell, to undo it; and the last explanation."""
-
-    def __init__(self, shell: Any) -> None:
-        self.shell = shell
-        self.active = True
-        self.exceptions = shell.custom_exceptions
-        self.custom_tb = shell.CustomTB
-        self.ours: Any = None
-        self.showwarning = warnings.showwarning
-        self.magic = shell.magics_manager.magics["line"].get("explain")
-        self.last: Explanation | None = None
-        self.pending: list[tuple[Any, str, int]] = []
-        self.hook: Callable[..., None] | None = None  # our showwarning
-        self.after: Callable[..., None] | None = None  # our post_run_cell callback
-
-
-_STATE: dict[int, _Installed] = {}
-
-
-def _handler(self: Any, etype: Any, value: Any, tb: Any, tb_offset: Any = None) -> None:
-    """IPython's custom exception handler: the real traceback, then an explanation."""
-    state = _STATE.get(id(self))
-    try:
-        row = match(value)[0] if state is not None and state.active else None
-    except Exception:  # never raise: a failed match means "not ours"
-        row = None
-    if row is None:
-        return _pass_through(self, state, (etype, value, tb), tb_offset)
-    _show(self, (etype, value, tb), tb_offset)
-    try:
-        explanation = explain(self, value, tb)
-        if explanation is not None and state is not None:
-            state.last = explanation
-            _display(explanation)
-    except Exception:  # the explanation is extra: the traceback above already told the error
-        pass
-    return None
-
-
-def _show(shell: Any, exc: tuple[Any, Any, Any], tb_offset: Any) -> None:
-    """IPython's normal traceback (sent as an error to the front end); never raises."""
-    try:
-        shell.showtraceback(exc, tb_offset=tb_offset)
-    except Exception:
-        traceback.print_exception(*exc, file=sys.stderr)
-
-
-def _pass_through(shell: Any, state: Any, exc: tuple[Any, Any, Any], tb_offset: Any) -> Any:
-    """An error we do not explain: the previous custom handler if it wanted it, else IPython's."""
-    try:
-        if state is not None and state.exceptions and issubclass(exc[0], state.exceptions):
-            return state.custom_tb(*exc, tb_offset=tb_offset)
-    except Exception:
-        pass
-    _show(shell, exc, tb_offset)
-    return None
-
-
-def _display(obj: Any) -> None:
-    from IPython.display import display
-
-    display(obj)
-
-
-def _warning_hook(state: _Installed) -> Callable[..., None]:
-    """A `warnings.showwarning` that shows the warning as before and remembers ours."""
-    previous = state.showwarning
-
-    def showwarning(message: Any, category: Any, filename: str, lineno: int, *args: Any) -> None:
-        previous(message, category, filename, lineno, *args)
-        try:
-            if state.active and re.search(EXPLANATIONS[-1].pattern, str(message)):
-                state.pending.append((message, filename, lineno))
-        except Exception:  # showing the warning is what matters; the note is extra
-            pass
-
-    return showwarning
-
-
-def _after_cell(state: _Installed) -> Callable[..., None]:
-    """The post_run_cell callback: one note per non-leaf .grad warning of the cell."""
-
-    def post_run_cell(result: Any = None) -> None:
-        pending, state.pending = state.pending, []
-        for message, filename, lineno in pending[:3]:
-            try:
-                error = message if isinstance(message, Warning) else UserWarning(str(message))
-                at = site(state.shell, filename, lineno)
-                note = explain(state.shell, error, None, at=at)
-                if note is not None:
-                    state.last = note
-                    _display(note)
-            except Exception:  # a note must never break the notebook
-                pass
-
-    return post_run_cell
-
-
 def install(shell: Any) -> None:
     """Explain autograd errors in `shell`: handler, warning note and `%explain` (idempotent).
 
     Args:
         shell: the IPython `InteractiveShell`.
     """
-    if id(shell) in _STATE:
-        return
-    state = _Installed(shell)
-    _STATE[id(shell)] = state
-    kinds = tuple(dict.fromkeys((MinigradError, RuntimeError, ValueError) + state.exceptions))
-    shell.set_custom_exc(kinds, _handler)
-    state.ours = shell.CustomTB
-    state.hook = _warning_hook(state)
-    warnings.showwarning = state.hook
-    state.after = _after_cell(state)
-    shell.events.register("post_run_cell", state.after)
+    from magics import explain_shell
 
-    def explain_magic(line: str) -> Explanation | None:
-        """%explain: the last error's explanation again, with the details."""
-        if state.last is None:
-            print("No autograd error explained yet in this session.")
-            return None
-        return state.last.more()
-
-    shell.register_magic_function(explain_magic, "line", "explain")
+    explain_shell.install(shell)
 
 
 def uninstall(shell: Any) -> None:
@@ -517,25 +396,9 @@ def uninstall(shell: Any) -> None:
     Args:
         shell: the IPython `InteractiveShell`.
     """
-    state = _STATE.pop(id(shell), None)
-    if state is None:
-        return
-    state.active = False
-    if shell.CustomTB is state.ours or not shell.custom_exceptions:
-        shell.CustomTB, shell.custom_exceptions = state.custom_tb, state.exceptions
-    if warnings.showwarning is state.hook:
-        warnings.showwarning = state.showwarning
-    try:
-        shell.events.unregister("post_run_cell", state.after)
-    except ValueError:
-        pass
-    table = shell.magics_manager.magics["line"]
-    if state.magic is not None:
-        table["explain"] = state.magic
-    else:
-        table.pop("explain", None)
-        if hasattr(shell.magics_manager.user_magics, "explain"):
-            delattr(shell.magics_manager.user_magics, "explain")
+    from magics import explain_shell
+
+    explain_shell.uninstall(shell)
 
 
-__all__ = ["EXPLANATIONS", "Row", "explain", "install", "match", "name_of", "uninstall"]
+__all__ = ["EXPLANATIONS", "Row", "explain", "install", "match", "uninstall"]

@@ -9,11 +9,21 @@ for PyTorch they are found from the message text and the user's variables.
 
 from __future__ import annotations
 
-import linecache
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from magics.explain_case import (
+    Case,
+    Facts,
+    assignment,
+    basics,
+    failing_node,
+    graph_sites,
+    operands,
+    sub,
+    under_no_grad,
+    with_suffix,
+)
 from magics.explain_graph import (
     Site,
     cell_sites,
@@ -29,131 +39,20 @@ from magics.explain_graph import (
     tensors_in,
     version_of,
 )
-from minigrad.graph import toposort
 from minigrad.ops import OPS
 
-Facts = dict[str, Any]
 INPLACE = r"(\.\w+_\(|\[.*\]\s*=[^=]|[-+*/]=)"  # `x.add_(`, `x[0] = `, `x += `
-
-
-@dataclass
-class Case:
-    """An error to explain and where to look for its facts."""
-
-    shell: Any
-    error: BaseException
-    tb: Any
-    groups: dict[str, str]  # named groups of the row's message regex
-    ns: dict[str, Any]  # the user's variables
-    line: Site | None  # the user's line that raised
-    mod: str  # what the user calls the library (`torch` for `import minigrad as torch`)
-
-    @property
-    def text(self) -> str:
-        """The failing line's text ("" if unknown)."""
-        return self.line.text if self.line else ""
-
-    def named(self, pattern: str) -> tuple[Any, str | None]:
-        """The error's tensor (or the variable `pattern`'s group 1 names in the line), its name."""
-        t = getattr(self.error, "tensor", None)
-        m = re.search(pattern, self.text)
-        if t is None and m:
-            t = lookup(m.group(1), self.ns)
-        name = name_of(t, self.ns, self.text) or (m.group(1) if m else None)
-        return t, name or receiver(self.text)
-
-    def output(self, from_error: bool = True) -> tuple[Any, str | None]:
-        """The tensor `backward()` ran on (from its frame, so PyTorch works too) and its name.
-
-        Args:
-            from_error: use the error's `tensor` fact when it has one (it is the output).
-        """
-        t = getattr(self.error, "tensor", None) if from_error else None
-        if t is None:
-            t = frame_self(self.tb, "backward", "grad_fn")
-        if t is None:
-            return self.named(r"(\w+)\s*\.\s*backward\s*\(")
-        return t, name_of(t, self.ns, self.text) or receiver(self.text)
-
-
-METHODS = r"\.\s*(?:backward|numpy|item|requires_grad)\b"
-
-
-def receiver(text: str) -> str | None:
-    """The expression a tensor method is called on in `text` (`(t * 2)` in `(t * 2).backward()`)."""
-    m = re.search(METHODS, text)
-    if m is None:
-        return None
-    expr = re.sub(r"^\s*[\w.]+\s*=(?!=)\s*", "", text[: m.start()]).strip()
-    balanced = expr.count("(") == expr.count(")") and expr.count("[") == expr.count("]")
-    return expr if expr and balanced and len(expr) <= 40 else None
-
-
-def _basics(t: Any, name: str | None, node: Any = None) -> Facts:
-    """Fields every row may use: the tensor's name, shape, node name, and what to draw."""
-    node = node if node is not None else getattr(t, "grad_fn", None)
-    facts: Facts = {"_tensor": t, "_node": node}
-    if name:
-        facts["name"] = name
-    if t is not None and hasattr(t, "shape"):
-        facts["shape"] = dims(t.shape)
-        facts["numel"] = int(t.numel())
-    if node is not None:
-        facts["node"] = node_label(node)
-    return facts
-
-
-def _sub(pattern: str, new: str, text: str) -> str | None:
-    """`text` with the first match of `pattern` replaced, or None when nothing matched."""
-    out, n = re.subn(pattern, new, text, count=1)
-    return out if n else None
-
-
-def _graph_sites(case: Case, root: Any, also: tuple[str, ...] = ()) -> list[Site]:
-    """Whole-statement lines that built `root`'s graph: node sites and named assignments.
-
-    minigrad records each node's line; for PyTorch (and nodes made inside functions) the
-    lines assigning the user's variables whose grad_fn is in the graph stand in for them.
-
-    Args:
-        case: the error.
-        root: the graph's output node.
-        also: more variable names whose last assignment belongs to the replay.
-    """
-    nodes = toposort([root]) if root is not None else []
-    ids = {id(n) for n in nodes}
-    names = [k for k, t in tensors_in(case.ns) if id(t.grad_fn) in ids] + list(also)
-    sites = [node_site(case.shell, n) for n in nodes if not hasattr(n, "variable")]
-    sites += [_assignment(case, k) for k in dict.fromkeys(names)]
-    return [s for s in sites if s is not None and s.top_level]
 
 
 def nonscalar(case: Case) -> Facts:
     """`y.backward()` on a tensor with more than one element."""
     t, name = case.output()
-    facts = _basics(t, name)
-    fixed = _sub(r"\.backward\(\s*\)", ".sum().backward()", case.text)
+    facts = basics(t, name)
+    fixed = sub(r"\.backward\(\s*\)", ".sum().backward()", case.text)
     if fixed and name:
         fixed += f"\n# or, the same gradients: {name}.backward({case.mod}.ones_like({name}))"
     facts["fix_code"] = fixed
     return facts
-
-
-def failing_node(root: Any, needle: str) -> Any:
-    """The first node of `root`'s graph whose saved tensors fail to read (error text has `needle`).
-
-    PyTorch checks saved tensors when they are read, so this finds the freed node (after a
-    backward) or the one whose saved tensor was modified, without running backward.
-    """
-    for node in reversed(toposort([root])) if root is not None else []:
-        for attr in dir(node):
-            if attr.startswith("_saved_"):
-                try:
-                    getattr(node, attr)
-                except RuntimeError as err:
-                    if needle in str(err):
-                        return node
-    return None
 
 
 def backward_twice(case: Case) -> Facts:
@@ -162,9 +61,9 @@ def backward_twice(case: Case) -> Facts:
     node = getattr(case.error, "node", None)
     if node is None:
         node = failing_node(getattr(t, "grad_fn", None), "freed")
-    facts = _basics(t, name, node)
+    facts = basics(t, name, node)
     root = getattr(t, "grad_fn", None)
-    sites = _graph_sites(case, root)
+    sites = graph_sites(case, root)
     facts["fix_code"] = replay(case.shell, sites, case.line) if sites else None
     return facts
 
@@ -224,7 +123,7 @@ def modified_saved(case: Case) -> Facts:
     if saver is None:  # PyTorch runs backward in C++: ask each node for its saved tensors
         saver = failing_node(getattr(out, "grad_fn", None), "inplace")
     t, name = _modified_tensor(case, saver)
-    facts = _basics(t, name, saver)
+    facts = basics(t, name, saver)
     facts.update(
         version=version_of(t) if t is not None else case.groups.get("version"),
         expected=case.groups.get("expected"),
@@ -239,7 +138,7 @@ def modified_saved(case: Case) -> Facts:
         facts["_sites"] = [("changed in place", changed)]
         facts["inplace"] = changed.text
         rewrites = {changed.order: out_of_place(changed.text, name, t)}
-        sites = _graph_sites(case, getattr(out, "grad_fn", None), (name,)) + [changed]
+        sites = graph_sites(case, getattr(out, "grad_fn", None), (name,)) + [changed]
         facts["fix_code"] = replay(case.shell, sites, case.line, rewrites)
     return facts
 
@@ -247,7 +146,7 @@ def modified_saved(case: Case) -> Facts:
 def inplace_leaf(case: Case) -> Facts:
     """An in-place op on a leaf that requires grad, or on a view of one."""
     t, name = case.named(rf"(\w+)\s*{INPLACE}")
-    facts = _basics(t, name)
+    facts = basics(t, name)
     base = getattr(t, "_base", None)
     m = re.search(r"(\w+)\s*\[", case.text)
     if base is not None:
@@ -262,13 +161,13 @@ def inplace_leaf(case: Case) -> Facts:
 def requires_grad_int(case: Case) -> Facts:
     """requires_grad on an integer (or bool) tensor."""
     t, name = case.named(r"(\w+)\s*\.\s*requires_grad")
-    facts = _basics(t, name)
+    facts = basics(t, name)
     facts["dtype"] = str(t.dtype) if t is not None else "an integer dtype"
     text, f32 = case.text, f"{case.mod}.float32"
     fixed = (
-        _sub(r"dtype\s*=\s*[\w.]+", f"dtype={f32}", text) if "requires_grad=True" in text else None
+        sub(r"dtype\s*=\s*[\w.]+", f"dtype={f32}", text) if "requires_grad=True" in text else None
     )
-    fixed = fixed or _sub(r"requires_grad\s*=\s*True", f"dtype={f32}, requires_grad=True", text)
+    fixed = fixed or sub(r"requires_grad\s*=\s*True", f"dtype={f32}, requires_grad=True", text)
     if fixed is None and name and re.search(r"\.requires_grad(_\(|\s*=\s*True)", text):
         fixed = f"{name} = {name}.float().requires_grad_()"
     facts["fix_code"] = fixed
@@ -278,40 +177,18 @@ def requires_grad_int(case: Case) -> Facts:
 def requires_grad_nonleaf(case: Case) -> Facts:
     """Turning requires_grad off on a tensor computed by an op (it has a grad_fn)."""
     t, name = case.named(r"(\w+)\s*\.\s*requires_grad")
-    facts = _basics(t, name)
+    facts = basics(t, name)
     if name:
         facts["fix_code"] = f"{name} = {name}.detach()"
     return facts
 
 
-def _assignment(case: Case, name: str) -> Site | None:
-    """The last line before the error that assigned `name`."""
-    found = cell_sites(case.shell, rf"^\s*{name}\s*=[^=]", case.line)
-    return found[-1] if found else None
-
-
-def _under_no_grad(site: Site) -> bool:
-    """True if `site` is inside a `with ...no_grad():` (or inference_mode) block."""
-    lines = linecache.getlines(site.filename)[: site.lineno]
-    depth = _indent(lines[-1])
-    for text in reversed(lines[:-1]):
-        if text.strip() and _indent(text) < depth:
-            if re.match(r"\s*with\b.*(no_grad|inference_mode)\(", text):
-                return True
-            depth = _indent(text)
-    return False
-
-
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip())
-
-
 def no_grad_fn(case: Case) -> Facts:
     """backward() on a tensor that has no graph: why it has none, and how to build one."""
     t, name = case.output()
-    facts = _basics(t, name)
+    facts = basics(t, name)
     grad_on = getattr(case.ns.get(case.mod), "is_grad_enabled", lambda: True)()
-    made = _assignment(case, name) if name else None
+    made = assignment(case, name) if name else None
     if not grad_on:
         facts["cause"] = "grad mode is off for the whole session (set_grad_enabled(False))"
         facts["fix_code"] = f"{case.mod}.set_grad_enabled(True)"
@@ -320,7 +197,7 @@ def no_grad_fn(case: Case) -> Facts:
         facts["cause"] = "none of its inputs required grad when it was computed"
         return facts
     facts["_sites"] = [("computed", made)]
-    if _under_no_grad(made):
+    if under_no_grad(made):
         facts["cause"] = f"it was computed inside `with {case.mod}.no_grad():`"
         facts["fix_code"] = f"{made.text}\n{case.text}"
     elif ".detach()" in made.text or ".data" in made.text:
@@ -352,11 +229,11 @@ def _plain_leaf(value: Any) -> bool:
 def gradient_shape(case: Case) -> Facts:
     """backward(gradient=...) with a gradient whose shape differs from the output's."""
     t, name = case.output()
-    facts = _basics(t, name)
+    facts = basics(t, name)
     facts.update(grad_shape=case.groups.get("gshape"), out_shape=case.groups.get("oshape"))
     if name:
         new = f".backward({case.mod}.ones_like({name}))"
-        facts["fix_code"] = _sub(r"\.backward\(.*\)", new, case.text)
+        facts["fix_code"] = sub(r"\.backward\(.*\)", new, case.text)
     return facts
 
 
@@ -366,22 +243,6 @@ OPERANDS = (
     r"(?:mm|matmul|mv|dot|bmm)\((?P<a>\w+),\s*(?P<b>\w+)\)",
     r"(?P<a>\w+)\s*[-+*/]\s*(?P<b>\w+)",
 )
-
-
-def _operands(case: Case, patterns: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """The two tensors of the failing expression: (a, b, match) from the line, or None."""
-    for pattern in patterns:
-        for m in re.finditer(pattern, case.text):
-            a, b = lookup(m.group("a"), case.ns), lookup(m.group("b"), case.ns)
-            if hasattr(a, "shape") and hasattr(b, "shape"):
-                return a, b, m
-    return None
-
-
-def _with_suffix(text: str, m: Any, group: str, suffix: str) -> str:
-    """`text` with `suffix` put right after the operand `group` of match `m`."""
-    end = m.end(group)
-    return text[:end] + suffix + text[end:]
 
 
 PRODUCT_NODES = (
@@ -405,7 +266,7 @@ def matmul_shape(case: Case) -> Facts:
     node = next(name for text, name in PRODUCT_NODES if text in str(case.error))
     facts: Facts = {"shapes": " and ".join(sizes) or str(case.error), "node": node}
     facts.update(_shapes(case))
-    found = _operands(case, OPERANDS[:3])
+    found = operands(case, OPERANDS[:3])
     if found is None:
         return facts
     a, b, m = found
@@ -413,9 +274,9 @@ def matmul_shape(case: Case) -> Facts:
     facts.update(a_shape=dims(a.shape), b_shape=dims(b.shape))
     if a.ndim == 2 and b.ndim == 2:
         if a.shape[1] == b.shape[1]:
-            facts["fix_code"] = _with_suffix(case.text, m, "b", ".T")
+            facts["fix_code"] = with_suffix(case.text, m, "b", ".T")
         elif a.shape[0] == b.shape[0]:
-            facts["fix_code"] = _with_suffix(case.text, m, "a", ".T")
+            facts["fix_code"] = with_suffix(case.text, m, "a", ".T")
     return facts
 
 
@@ -425,7 +286,7 @@ def broadcast(case: Case) -> Facts:
     row = OPS.get(getattr(case.error, "op", None) or "")
     if row is not None:
         facts["node"] = row.node_cls.__name__
-    found = _operands(case, OPERANDS[3:])
+    found = operands(case, OPERANDS[3:])
     if found is None:
         return facts
     a, b, m = found
@@ -438,7 +299,7 @@ def broadcast(case: Case) -> Facts:
             k = max(i for i, n in enumerate(tuple(big.shape)[:-1]) if n == small.shape[0])
             new = (small.shape[0],) + (1,) * (big.ndim - k - 1)
             suffix = ".unsqueeze(-1)" if len(new) == 2 else f".reshape{new}"
-            facts["fix_code"] = _with_suffix(case.text, m, group, suffix)
+            facts["fix_code"] = with_suffix(case.text, m, group, suffix)
             facts["reshaped"] = f"{m.group(group)}{suffix}"
             break
     return facts
@@ -447,8 +308,8 @@ def broadcast(case: Case) -> Facts:
 def numpy_requires_grad(case: Case) -> Facts:
     """.numpy() on a tensor that requires grad."""
     t, name = case.named(r"(\w+)\s*\.\s*numpy\(\)")
-    facts = _basics(t, name)
-    facts["fix_code"] = _sub(r"\.numpy\(\)", ".detach().numpy()", case.text)
+    facts = basics(t, name)
+    facts["fix_code"] = sub(r"\.numpy\(\)", ".detach().numpy()", case.text)
     return facts
 
 
@@ -459,10 +320,10 @@ def item_multi(case: Case) -> Facts:
         m = re.search(r"(?:float|int)\((\w+)\)", case.text)
         name = m.group(1) if m else None
         t = t if t is not None else lookup(name, case.ns)
-    facts = _basics(t, name)
-    fixed = _sub(r"\.item\(\)", ".tolist()", case.text)
+    facts = basics(t, name)
+    fixed = sub(r"\.item\(\)", ".tolist()", case.text)
     if fixed is None and name:
-        fixed = _sub(rf"(?:float|int)\({name}\)", f"{name}.tolist()", case.text)
+        fixed = sub(rf"(?:float|int)\({name}\)", f"{name}.tolist()", case.text)
     facts["fix_code"] = fixed
     return facts
 
@@ -470,7 +331,7 @@ def item_multi(case: Case) -> Facts:
 def nonleaf_grad(case: Case) -> Facts:
     """The warning for reading .grad of a non-leaf tensor (it stays None)."""
     t, name = case.named(r"(\w+)\s*\.\s*grad\b")
-    facts = _basics(t, name)
+    facts = basics(t, name)
     found = [name_of(v, case.ns) for v in leaves(facts["_node"])] if facts["_node"] else []
     names = [n for n in found if n]
     if names:
