@@ -124,10 +124,10 @@ def grad(
         materialize_grads: return zeros instead of None for unused inputs.
     """
     targets = _seq(inputs)
+    roots = _roots(_seq(outputs), _seq(grad_outputs))  # PyTorch checks the outputs first
     for t in targets:
         if not t.requires_grad:
             raise runtime("grad_input", "One of the differentiated Tensors does not require grad")
-    roots = _roots(_seq(outputs), _seq(grad_outputs))
     retain = create_graph if retain_graph is None else retain_graph
     nodes = [t.grad_fn if t.grad_fn is not None else _accumulator(t) for t in targets]
     wanted: dict[Any, Any] = dict.fromkeys(nodes)
@@ -159,7 +159,7 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
     """
     if volatile:
         warnings.warn(
-            "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+            "volatile was removed and now has no effect. Use `with minigrad.no_grad():` instead.",
             UserWarning,
             stacklevel=2,
         )

@@ -461,6 +461,8 @@ class TensorMethods:
         for i, n in enumerate(self._data.shape):
             if target[lead + i] == -1:
                 target[lead + i] = n
+            elif lead < 0 or (n != 1 and target[lead + i] != n):
+                raise runtime("expand_size", _expand_message(self, target, lead, i))
         return ops.expand(self, shape=tuple(target))
 
     def expand_as(self, other: Any) -> Any:
@@ -664,10 +666,27 @@ def _viewable(arr: np.ndarray, shape: tuple[int, ...]) -> bool:
     return True
 
 
+def _expand_message(t: Any, target: list[int], lead: int, i: int) -> str:
+    """PyTorch's words when `expand` asks for fewer dims or a non-1 size to change."""
+    shape, sizes = t.shape, ", ".join(map(str, target))
+    if lead < 0:
+        return (
+            f"expand(minigrad.{t.dtype.legacy}{{[{', '.join(map(str, shape))}]}}, size=[{sizes}]): "
+            "the number of sizes provided "
+            f"({len(target)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({len(shape)})"
+        )
+    return (
+        f"The expanded size of the tensor ({target[lead + i]}) must match the existing size "
+        f"({shape[i]}) at non-singleton dimension {lead + i}.  Target sizes: [{sizes}].  "
+        f"Tensor sizes: [{', '.join(map(str, shape))}]"
+    )
+
+
 T_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
     "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
-    "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+    "matrices or `x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
     "tensor."
 )
 
