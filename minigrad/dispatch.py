@@ -214,7 +214,9 @@ class OpNode(Node):
         if self._out is not None:
             counter, expected = self._out_saved
             if counter[0] != expected:
-                raise _modified(Tensor._make(self._out), expected, self)
+                saved = Tensor._make(self._out)
+                saved._version = counter  # report the output's current version, as PyTorch does
+                raise _modified(saved, expected, self)
             out = Tensor._make(self._out, self if _state.enabled else None)
         rule, inputs, attrs = self.op.backward, self._inputs, self._attrs
         edges = self.next_functions
