@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import MinigradIndexError, MinigradValueError, typed
+from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
 
 
 def _plain_key(key: Any) -> tuple[Any, ...]:
@@ -53,6 +53,8 @@ def getitem(t: Any, key: Any) -> Any:
     key = _expand_ellipsis(_plain_key(key), t.ndim)
     if any(isinstance(k, np.ndarray) for k in key):
         return _advanced(t, key)
+    if sum(k is not None for k in key) > t.ndim:
+        raise _out_of_range(0, t.ndim, 0, t.ndim)
     full = slice(None)
     only_full = all(isinstance(k, slice) and k == full for k in key if k is not None)
     dim = 0
@@ -111,6 +113,13 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     from minigrad.tensor import Tensor
 
     key = _plain_key(key)
+    if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
+        # PyTorch writes through a view (select/slice) of the leaf, so it names the view
+        raise runtime(
+            "inplace_leaf_view",
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+            tensor=t,
+        )
     if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
         v = (
             value
@@ -127,3 +136,17 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         check_inplace(t)
     t._data[key] = value._data if isinstance(value, Tensor) else value
     t._version[0] += 1
+
+
+def _makes_view(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
+    """True when `t[key]` is a view (select, unsqueeze, a partial slice), not t or an index."""
+    if any(isinstance(k, np.ndarray) for k in key):
+        return False
+    dim = 0
+    for k in _expand_ellipsis(key, len(shape)):
+        if k is None or not isinstance(k, slice):
+            return True
+        if dim < len(shape) and k.indices(shape[dim]) != (0, shape[dim], 1):
+            return True
+        dim += 1
+    return False
