@@ -57,7 +57,7 @@ SVG_MIME = "image/svg+xml"
 # JupyterLab settings for the test server: render every cell (no virtual scrolling, so each
 # output is in the page and in the screenshot) and ask nothing about news or updates.
 LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none", "scrollPastEnd": False},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
@@ -240,10 +240,16 @@ REPORT_JS = """() => {
     return cellReport;
   });
 }"""
-NOTEBOOK_HEIGHT_JS = """() => {
+# Scroll the notebook to its first cell; return the page height that shows all of its cells.
+SCROLL_TO_TOP_JS = """() => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const node = panel && panel.content ? panel.content.node : document.body;
-  return Math.max(node.scrollHeight, ...[...node.querySelectorAll('*')].map(e => e.scrollHeight));
+  const cells = panel && panel.content ? panel.content.widgets : [];
+  if (!cells.length) return 0;
+  cells[0].node.scrollIntoView({block: 'start'});
+  const top = cells[0].node.getBoundingClientRect().top;
+  const bottom = cells[cells.length - 1].node.getBoundingClientRect().bottom;
+  const below = window.innerHeight - panel.node.getBoundingClientRect().bottom;  // status bar
+  return Math.ceil(bottom + below);
 }"""
 
 
@@ -271,10 +277,15 @@ def menu_command(page: Page, menu: str, command: str) -> None:
 
 
 def screenshot(page: Page, path: Path) -> None:
-    """Save the whole notebook: make the window as tall as the notebook, then capture it."""
-    height = int(page.evaluate(NOTEBOOK_HEIGHT_JS))
-    page.set_viewport_size({"width": 1280, "height": min(max(900, height + 200), 16_000)})
+    """Save the whole notebook: make the window as tall as all its cells, then capture it."""
+    sidebar_tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if sidebar_tab.count():
+        sidebar_tab.first.click()  # fold the file browser away: the notebook gets the width
+    page.wait_for_timeout(300)
+    height = int(page.evaluate(SCROLL_TO_TOP_JS)) + 40
+    page.set_viewport_size({"width": 1280, "height": min(max(900, height), 16_000)})
     page.wait_for_timeout(500)  # let JupyterLab lay out the taller window before capturing
+    page.evaluate(SCROLL_TO_TOP_JS)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
 
