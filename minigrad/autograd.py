@@ -70,6 +70,14 @@ def _roots(outputs: list[Tensor], grads: list[Any]) -> list[tuple[Any, Tensor]]:
     return roots
 
 
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+    "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+    ".grad fields of your parameters to None after use to break the cycle and avoid the leak."
+)
+
+
 def backward(
     tensors: Any,
     grad_tensors: Any = None,
@@ -89,6 +97,8 @@ def backward(
     outputs = _seq(tensors)
     roots = _roots(outputs, _seq(grad_tensors))
     retain = create_graph if retain_graph is None else retain_graph
+    if create_graph:
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     if inputs is None:
         run_backward(roots, retain, create_graph)
         return
