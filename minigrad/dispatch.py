@@ -277,6 +277,11 @@ def _input_names(n: int) -> tuple[str, ...]:
 
 
 def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
+    """PyTorch's error for a saved tensor changed in place since the forward pass.
+
+    Differs from PyTorch in one case: a saved view whose base was modified is named by its own
+    node ("output 0 of T"), where PyTorch names the regenerated view ("of AsStrided").
+    """
     where = ""
     if grad_fn is not None:
         where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", grad_fn.name())
