@@ -7,6 +7,7 @@ the assignment of a variable, and the two operands of a failing expression.
 
 from __future__ import annotations
 
+import itertools
 import linecache
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from magics.explain_graph import (
 from minigrad.graph import toposort
 
 Facts = dict[str, Any]
+SEARCH_LIMIT = 2000  # nodes asked for their saved tensors (dir() is slow on huge graphs)
 
 
 @dataclass
@@ -126,7 +128,8 @@ def failing_node(root: Any, needle: str) -> Any:
     PyTorch checks saved tensors when they are read, so this finds the freed node (after a
     backward) or the one whose saved tensor was modified, without running backward.
     """
-    for node in reversed(toposort([root])) if root is not None else []:
+    nodes = reversed(toposort([root])) if root is not None else iter(())
+    for node in itertools.islice(nodes, SEARCH_LIMIT):
         for attr in dir(node):
             if attr.startswith("_saved_"):
                 try:
