@@ -45,7 +45,11 @@ NONLEAF = next(row.pattern for row in table.EXPLANATIONS if row.kind == "nonleaf
 
 
 def _handler(self: Any, etype: Any, value: Any, tb: Any, tb_offset: Any = None) -> None:
-    """IPython's custom exception handler: the real traceback, then an explanation."""
+    """IPython's custom exception handler: the real traceback, then an explanation.
+
+    Returns None (a valid "structured traceback" for IPython): the traceback is already shown
+    through `showtraceback`, which also sends it to the front end as the cell's error.
+    """
     state = _STATE.get(id(self))
     try:
         row = table.match(value)[0] if state is not None and state.active else None
@@ -69,7 +73,10 @@ def _show(shell: Any, exc: tuple[Any, Any, Any], tb_offset: Any) -> None:
     try:
         shell.showtraceback(exc, tb_offset=tb_offset)
     except Exception:
-        traceback.print_exception(*exc, file=sys.stderr)
+        try:
+            traceback.print_exception(*exc, file=sys.stderr)
+        except Exception:  # nothing sensible is left to show
+            pass
 
 
 def _pass_through(shell: Any, state: Any, exc: tuple[Any, Any, Any], tb_offset: Any) -> Any:
