@@ -249,7 +249,7 @@ class OpNode(Node):
             n: v for n, v in zip(names, self._inputs) if isinstance(v, (Tensor, int, float))
         }
         if self._out is not None:
-            found["result"] = Tensor._make(self._out)
+            found["result"] = Tensor._make(self._out, self)  # the output, as in PyTorch
         found.update((k, v) for k, v in self._attrs.items() if isinstance(v, (int, float, tuple)))
         return found
 

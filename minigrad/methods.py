@@ -46,6 +46,8 @@ def shape_args(args: tuple[Any, ...]) -> tuple[int, ...]:
 
 def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     """Fill in one -1 in `shape`, with PyTorch's error when the sizes do not fit."""
+    if shape.count(-1) > 1:
+        raise runtime("view_size", "only one dimension can be inferred")
     known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
     if shape.count(-1) == 1 and known and numel % known == 0:
         shape = tuple(numel // known if n == -1 else n for n in shape)
@@ -411,7 +413,19 @@ class TensorMethods:
 
     def permute(self, *dims: Any) -> Any:
         """Reorder the dimensions."""
-        return ops.permute(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in shape_args(dims)))
+        order = shape_args(dims)
+        if len(order) != self._data.ndim:  # PyTorch's words, "sparse_coo" included
+            raise runtime(
+                "permute_dims",
+                "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                "length of the desired ordering of dimensions i.e. input.dim() = "
+                f"{self._data.ndim} is not equal to len(dims) = {len(order)}",
+            )
+        return ops.permute(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in order))
+
+    def is_contiguous(self) -> bool:
+        """True when the elements are laid out in row-major order (a transpose is not)."""
+        return bool(self._data.flags.c_contiguous)
 
     def view(self, *shape: Any) -> Any:
         """The same data with another shape (no copy; fails where a copy would be needed)."""
