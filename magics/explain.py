@@ -291,7 +291,7 @@ DEFAULTS = {
     "leaves": "none here",
     "a": "tensor a",
     "b": "tensor b",
-    "reshaped": "for example b.unsqueeze(-1)",
+    "reshaped": "for example `b.unsqueeze(-1)` turns shape [n] into [n, 1]",
 }
 
 
@@ -368,7 +368,7 @@ def _assemble(
         what=row.what.format_map(fields),
         why=row.why.format_map(fields),
         where=where,
-        fix=row.fix.format_map(fields),
+        fix=_fix_words(row.fix.format_map(fields), fields.get("fix_code")),
         fix_code=fields.get("fix_code"),
         wrong=row.wrong.format_map(fields),
         node=node_label(node) if node is not None else None,
@@ -377,6 +377,11 @@ def _assemble(
         details=details,
         note=issubclass(row.error[0], Warning),
     )
+
+
+def _fix_words(text: str, code: str | None) -> str:
+    """The fix in words; it ends with a colon only when code for this case follows."""
+    return text if code or not text.endswith(":") else text[:-1] + "."
 
 
 def install(shell: Any) -> None:

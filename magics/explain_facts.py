@@ -300,7 +300,7 @@ def broadcast(case: Case) -> Facts:
             new = (small.shape[0],) + (1,) * (big.ndim - k - 1)
             suffix = ".unsqueeze(-1)" if len(new) == 2 else f".reshape{new}"
             facts["fix_code"] = with_suffix(case.text, m, group, suffix)
-            facts["reshaped"] = f"{m.group(group)}{suffix}"
+            facts["reshaped"] = f"`{m.group(group)}{suffix}` has shape {dims(new)}"
             break
     return facts
 

@@ -511,4 +511,4 @@ def test_explain_shapes_without_named_operands(ipython: Any) -> None:
         run(ipython, "import minigrad\nminigrad.ones(4, 3) + minigrad.ones(4)")
         ex = last(ipython)
     assert "tensor a has shape [4, 3] and tensor b has shape [4]" in ex.what
-    assert "AddBackward0" in ex.why and ex.fix_code is None
+    assert "AddBackward0" in ex.why and ex.fix_code is None and ex.fix.endswith(".")
