@@ -93,6 +93,10 @@ class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - torch's name
         _state.enabled = prev
         return fresh
 
+    def __call__(self, fn: F) -> F:
+        _state.enabled = self._prev  # as a decorator, the mode applies only inside `fn`
+        return super().__call__(fn)
+
     def __enter__(self) -> None:
         _state.enabled = self.mode  # _prev was taken in __init__, before the mode changed
 
