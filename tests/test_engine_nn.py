@@ -700,3 +700,26 @@ def test_functional_mse_loss_with_integer_target_keeps_float32_as_torch() -> Non
         loss.backward()
         results.append((str(loss.dtype).split(".")[1], loss.item(), x.grad.tolist()))
     assert results[0] == results[1]
+
+
+def test_module_forward_hooks_behave_as_torch() -> None:
+    results = []
+    for lib in (minigrad, torch):
+        layer = lib.nn.Linear(2, 2)
+        with lib.no_grad():
+            layer.weight.copy_(lib.tensor([[1.0, 2.0], [3.0, 4.0]]))
+            layer.bias.zero_()
+        seen: list[tuple] = []
+        pre = layer.register_forward_pre_hook(lambda m, args: args[0] * 2)
+        post = layer.register_forward_hook(
+            lambda m, args, out, seen=seen: (
+                seen.append((type(m).__name__, args[0].tolist())) or out + 1
+            )
+        )
+        first = layer(lib.ones(1, 2)).tolist()
+        pre.remove()
+        post.remove()
+        results.append((first, seen, layer(lib.ones(1, 2)).tolist()))
+    assert results[0] == results[1] == (
+        [[7.0, 15.0]], [("Linear", [[2.0, 2.0]])], [[3.0, 7.0]]
+    )  # fmt: skip

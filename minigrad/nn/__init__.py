@@ -1,8 +1,8 @@
 """`minigrad.nn`: Module, Parameter and the course's layers and losses, as `torch.nn`.
 
 Differences from PyTorch: Linear's initial values come from minigrad's own seeded stream (same
-distribution, other numbers); losses take no class `weight`; forward/backward hooks on modules
-are not available; an (N, C, d1, ...) nll_loss records permute + reshape before NllLossBackward0.
+distribution, other numbers); losses take no class `weight`; modules have forward hooks but no
+backward hooks; an (N, C, d1, ...) nll_loss records permute + reshape before NllLossBackward0.
 """
 
 from __future__ import annotations

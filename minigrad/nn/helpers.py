@@ -104,3 +104,16 @@ def cast_floats(tensors: list[Tensor | None], np_type: Any) -> None:
             t._data = t._data.astype(np_type)
             if t._grad is not None:
                 t._grad._data = t._grad._data.astype(np_type)
+
+
+def target_dtype(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The numpy dtype named by `Module.to(...)`'s arguments (None if none); CPU only."""
+    from minigrad import dtypes
+
+    target = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, dtypes.dtype):
+            target = a
+        elif a not in ("cpu", None):
+            raise RuntimeError(f"minigrad runs on the CPU only; cannot move to {a!r}")
+    return None if target is None else dtypes.to_dtype(target).np_type

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.function import RemovableHandle
 from minigrad.grad_mode import no_grad
 from minigrad.nn.helpers import (
     IncompatibleKeys,
@@ -19,6 +20,7 @@ from minigrad.nn.helpers import (
     cast_floats,
     load_one,
     preorder,
+    target_dtype,
     typename,
     zero_grad_of,
 )
@@ -40,6 +42,8 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_forward_pre_hooks", [])
+        object.__setattr__(self, "_forward_hooks", [])
 
     # --- registration ---------------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -160,7 +164,32 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        for hook in list(self.__dict__.get("_forward_pre_hooks", ())):
+            new = hook(self, args)
+            if new is not None:
+                args = new if isinstance(new, tuple) else (new,)
+        result = self.forward(*args, **kwargs)
+        for hook in list(self.__dict__.get("_forward_hooks", ())):
+            new = hook(self, args, result)
+            if new is not None:
+                result = new
+        return result
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call `hook(module, args)` before each forward; a non-None result replaces args.
+
+        Args:
+            hook: the function to call.
+        """
+        return RemovableHandle(self._forward_pre_hooks, _append(self._forward_pre_hooks, hook))
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call `hook(module, args, output)` after each forward; a non-None result replaces it.
+
+        Args:
+            hook: the function to call.
+        """
+        return RemovableHandle(self._forward_hooks, _append(self._forward_hooks, hook))
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and all submodules; returns self.
@@ -358,17 +387,8 @@ class Module:
     # --- dtype ----------------------------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating point parameters and buffers to a dtype, in place; returns self."""
-        from minigrad import dtypes
-
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, dtypes.dtype):
-                target = a
-            elif a not in ("cpu", None):
-                raise RuntimeError(f"minigrad runs on the CPU only; cannot move to {a!r}")
-        if target is not None:
-            self._cast(dtypes.to_dtype(target).np_type)
-        return self
+        target = target_dtype(args, kwargs)
+        return self if target is None else self._cast(target)
 
     def float(self) -> Module:
         """Cast floating point parameters and buffers to float32."""
@@ -405,3 +425,8 @@ class Module:
             else:
                 body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+def _append(hooks: list[Any], hook: Any) -> Any:
+    hooks.append(hook)
+    return hook
