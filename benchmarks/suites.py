@@ -1,0 +1,110 @@
+"""The benchmark suites: each checks that the libraries agree, times them, and adds table rows."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+from typing import Any
+
+import numpy as np
+import probes
+import workloads
+from run import Table, median_time
+
+
+def _agree_then_time(
+    runs: dict[str, workloads.Run], repeats: int, rtol: float, atol: float
+) -> dict[str, float]:
+    """Check the libraries' results agree (this run is also the warm-up), then time each."""
+    workloads.check_equal({lib: run() for lib, run in runs.items()}, rtol, atol)
+    return {lib: median_time(run, repeats, warmup=0) for lib, run in runs.items()}
+
+
+def compute(table: Table, repeats: int, quick: bool) -> None:
+    """W1-W4: per-op overhead, an MLP, large arrays, a deep chain (and a million-op one)."""
+    import torch
+
+    import minigrad
+
+    torch.set_num_threads(1)
+    t = _agree_then_time(workloads.chain_runs(torch, minigrad, (3, 3), 1000), repeats, 1e-4, 1e-6)
+    table.add("W1 per op, (3,3) chain of 1000", "us/op", _scaled(t, 1e6 / 1000), "torch", 1.0)
+
+    steps = 50 if quick else 200
+    t = _agree_then_time(workloads.mlp_runs(torch, minigrad, steps), repeats, 1e-3, 1e-4)
+    table.add(f"W2 MLP SGD step ({steps} steps)", "ms/step", _scaled(t, 1e3 / steps), "torch", 0.5)
+
+    size = 512 if quick else 1024
+    t = _agree_then_time(workloads.layers_runs(torch, minigrad, size), repeats, 1e-3, 1e-2)
+    table.add(f"W3 {size}x{size} x4 tanh fwd+bwd", "ms", _scaled(t, 1e3), "numpy", 1.05)
+
+    t = _agree_then_time(workloads.chain_runs(torch, minigrad, (), 20_000), repeats, 1e-4, 1e-6)
+    table.add("W4 20,000 scalar ops + backward", "ms", _scaled(t, 1e3), "torch", 1.0)
+
+    n = 100_000 if quick else 1_000_000
+    deep = probes.million_chain(n)
+    table.add(f"W4 {n:,} scalar ops (minigrad)", "s", {"minigrad": deep["seconds"]}, None, None)
+    per_op = deep["peak_mb"] * 2**20 / n
+    table.add("   peak extra memory", "MB", {"minigrad": deep["peak_mb"]}, None, None)
+    table.note("   per op", f"{per_op:.0f} bytes/op, freed as backward walks")
+
+
+def jupyter(table: Table, repeats: int, quick: bool) -> None:
+    """Start-up, `%load_ext`, `%%trace` and `%backward` latency, and W5 (drawing)."""
+    imports = {
+        lib: statistics.median(probes.import_seconds(lib) for _ in range(repeats)) * 1e3
+        for lib in ("minigrad", "torch", "numpy")
+    }
+    table.add("import (fresh process)", "ms", imports, "torch", None, limit=100)
+    own = {"minigrad": imports["minigrad"] - imports["numpy"]}
+    table.add("   import minigrad minus numpy", "ms", own, None, None, limit=100)
+    _drawing(table, repeats)
+    try:
+        shell = probes.shell_latency(repeats)
+    except RuntimeError as exc:
+        table.note("%load_ext / %%trace / %backward", f"n/a (not available: {exc})"[:120])
+        return
+    table.add("%load_ext minigrad (fresh kernel)", "ms", {"minigrad": shell["load_ext"] * 1e3})
+    cell = shell["cell"] * 1e3
+    trace = {"minigrad": shell["trace"] * 1e3, "other": cell}
+    table.add("lesson cell: %%trace vs plain", "ms", trace, "other", None)
+    back = {"minigrad": shell["backward_magic"] * 1e3, "other": shell["backward_plain"] * 1e3}
+    table.add("%backward loss vs loss.backward()", "ms", back, "other", None)
+
+
+def _drawing(table: Table, repeats: int) -> None:
+    """W5: `magics.draw(...).svg()` on a ~500-node graph against graphviz-pure on its DOT."""
+    try:
+        import magics
+        from magics import render
+    except ImportError as exc:
+        table.note("W5 draw ~500 nodes to SVG", f"n/a (not available: {exc})")
+        return
+    loss, names = _lesson_graph()
+    graph = magics.draw(loss, names=names, max_nodes=1000)
+    exe = render.executable()
+
+    def plain() -> bytes:
+        return subprocess.run([exe, "-Tsvg"], input=graph.dot.encode(), capture_output=True).stdout
+
+    def ours() -> str:
+        return magics.draw(loss, names=names, max_nodes=1000).svg()
+
+    assert ours().encode() == plain(), "draw() and plain graphviz-pure gave different SVG"
+    t = {"minigrad": median_time(ours, repeats) * 1e3, "other": median_time(plain, repeats) * 1e3}
+    table.add(f"W5 draw {graph.nodes} nodes to SVG", "ms", t, "other", 1.0)
+
+
+def _lesson_graph() -> tuple[Any, dict[str, Any]]:
+    """A ~500-node minigrad graph, wide as a lesson's: 80 terms tanh(x[i] * w + 0.1), stacked."""
+    import minigrad
+
+    rng = np.random.default_rng(5)
+    w = minigrad.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+    xs = minigrad.tensor(rng.standard_normal((80, 4)).astype(np.float32))
+    loss = minigrad.stack([(xs[i] * w + 0.1).tanh() for i in range(80)]).sum()
+    return loss, {"w": w, "xs": xs, "loss": loss}
+
+
+def _scaled(times: dict[str, float], factor: float) -> dict[str, float | None]:
+    return {lib: seconds * factor for lib, seconds in times.items()}
