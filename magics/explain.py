@@ -153,7 +153,7 @@ EXPLANATIONS: tuple[Row, ...] = (
         r"(?i)^only Tensors of floating point (?:and complex )?dtype can require gradients",
         facts.requires_grad_int,
         "only floating point tensors can require gradients",
-        "A tensor of dtype {dtype} was asked to require grad.",
+        "A tensor of {dtype} was asked to require grad.",
         "A gradient is a rate of change, and integers cannot change by a small amount, so an "
         "integer tensor cannot have one. `{mod}.tensor([1, 2, 3])` is int64 because all the "
         "numbers are written as integers.",

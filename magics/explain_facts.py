@@ -162,7 +162,7 @@ def requires_grad_int(case: Case) -> Facts:
     """requires_grad on an integer (or bool) tensor."""
     t, name = case.named(r"(\w+)\s*\.\s*requires_grad")
     facts = basics(t, name)
-    facts["dtype"] = str(t.dtype) if t is not None else "an integer dtype"
+    facts["dtype"] = f"dtype {t.dtype}" if t is not None else "integer dtype"
     text, f32 = case.text, f"{case.mod}.float32"
     fixed = (
         sub(r"dtype\s*=\s*[\w.]+", f"dtype={f32}", text) if "requires_grad=True" in text else None
