@@ -552,7 +552,7 @@ def _scatter_back(g: Tensor, out: Any, x: Any, key: Any) -> Tensor:
 
 select = defop(
     "select",
-    lambda x, key: x[key],
+    lambda x, key: x[key + (Ellipsis,)],  # the Ellipsis keeps a 0-d result a view, not a copy
     (_scatter_back,),
     view=True,
     rule="grad_self = zeros with grad put at the selected index",

@@ -195,7 +195,7 @@ class Tensor(TensorMethods):
 
     def numpy(self) -> np.ndarray:
         """The values as a numpy array that shares memory with this tensor."""
-        if self.requires_grad:
+        if self.requires_grad and _state.enabled:  # PyTorch allows it under no_grad
             raise runtime(
                 "numpy_requires_grad",
                 "Can't call numpy() on Tensor that requires grad. "
@@ -307,6 +307,13 @@ class Tensor(TensorMethods):
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if flag and self.grad_fn is None and self._data.dtype.kind != "f":
+            # the setter words it like the constructor, unlike requires_grad_()
+            raise runtime(
+                "requires_grad_int",
+                "only Tensors of floating point and complex dtype can require gradients",
+                tensor=self,
+            )
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
