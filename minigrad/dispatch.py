@@ -7,6 +7,7 @@ checks, in-place updates, and undoing broadcasting (`sum_to_shape`) once for eve
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Callable
@@ -27,15 +28,28 @@ _NUMBER = (int, float, bool, np.number, np.bool_)
 
 
 class Meta:
-    """Stands in for an input whose values the node did not save: only shape and dtype."""
+    """Stands in for an input whose values the node did not save: only shape and dtype.
+
+    One shared, read-only instance per (shape, dtype): see `meta_of`.
+    """
 
     __slots__ = ("shape", "dtype", "ndim")
 
-    def __init__(self, t: Tensor) -> None:
-        arr = t._data
-        self.shape = Size(arr.shape)
-        self.dtype = dtypes.from_numpy(arr.dtype)
-        self.ndim = arr.ndim
+    def __init__(self, shape: tuple[int, ...], np_dtype: np.dtype) -> None:
+        self.shape = Size(shape)
+        self.dtype = dtypes.from_numpy(np_dtype)
+        self.ndim = len(shape)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_meta(shape: tuple[int, ...], np_dtype: np.dtype) -> Meta:
+    return Meta(shape, np_dtype)
+
+
+def meta_of(t: Tensor) -> Meta:
+    """The Meta for `t`'s shape and dtype (shared: a graph node allocates none of its own)."""
+    arr = t._data
+    return _shared_meta(arr.shape, arr.dtype)
 
 
 class OpDef:
@@ -170,7 +184,7 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
             saved.append((a._version, a._version[0], a))
             inputs.append(a)
         else:
-            inputs.append(Meta(a))
+            inputs.append(meta_of(a))
     node._inputs = tuple(inputs)
     node._attrs = attrs
     node._saved = tuple(saved)
@@ -237,7 +251,7 @@ class OpNode(Node):
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""
         if self._has_saved:
-            self._inputs = tuple([Meta(a) if isinstance(a, Tensor) else a for a in self._inputs])
+            self._inputs = tuple([meta_of(a) if isinstance(a, Tensor) else a for a in self._inputs])
             self._saved = ()
             self._out = None
             self._freed = True
