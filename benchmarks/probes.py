@@ -6,6 +6,8 @@ Each probe is a small script run with `sys.executable`; it prints one JSON objec
 from __future__ import annotations
 
 import json
+import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -98,13 +100,16 @@ print(json.dumps({{"seconds": seconds, "peak_mb": (peak - before) / 1024,
 )
 
 
-def run_probe(script: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+def run_probe(script: str) -> dict[str, Any]:
     """Run `script` in a fresh interpreter (repo root on sys.path) and parse its JSON output.
+
+    The child may write bytecode caches (`__pycache__`, git-ignored) as a user's Python does,
+    even where PYTHONDONTWRITEBYTECODE is set: otherwise every import would recompile minigrad.
 
     Args:
         script: Python source that prints one JSON object (or a dict literal) last.
-        env: the environment for the child (default: this process's).
     """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     out = subprocess.run(
         [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + script],
         capture_output=True,
@@ -118,9 +123,17 @@ def run_probe(script: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     return json.loads(last.replace("'", '"'))
 
 
-def import_seconds(module: str) -> float:
-    """Seconds that `import module` takes in a fresh interpreter (one sample)."""
-    return float(run_probe(IMPORT.format(module=module))["seconds"])
+def import_seconds(module: str, repeats: int) -> float:
+    """Median seconds that `import module` takes in a fresh interpreter, after a warm-up one.
+
+    Args:
+        module: what to import.
+        repeats: how many fresh interpreters to time.
+    """
+    samples = [
+        float(run_probe(IMPORT.format(module=module))["seconds"]) for _ in range(repeats + 1)
+    ]
+    return statistics.median(samples[1:])
 
 
 def shell_latency(repeats: int) -> dict[str, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 from typing import Any
 
@@ -52,8 +51,7 @@ def compute(table: Table, repeats: int, quick: bool) -> None:
 def jupyter(table: Table, repeats: int, quick: bool) -> None:
     """Start-up, `%load_ext`, `%%trace` and `%backward` latency, and W5 (drawing)."""
     imports = {
-        lib: statistics.median(probes.import_seconds(lib) for _ in range(repeats)) * 1e3
-        for lib in ("minigrad", "torch", "numpy")
+        lib: probes.import_seconds(lib, repeats) * 1e3 for lib in ("minigrad", "torch", "numpy")
     }
     table.add("import (fresh process)", "ms", imports, "torch", None, limit=100)
     own = {"minigrad": imports["minigrad"] - imports["numpy"]}
