@@ -21,8 +21,10 @@ def _numerical(
     fn: Callable[..., Any], inputs: tuple[Any, ...], i: int, out_index: int, eps: float
 ) -> np.ndarray:
     """d output[out_index] / d inputs[i] by central differences, all in float64."""
-    work = [
-        Tensor._make(a._data.astype(np.float64)).requires_grad_(a.requires_grad)
+    work = [  # float inputs in float64; integer and bool ones (targets, masks) keep their dtype
+        Tensor._make(
+            a._data.astype(np.float64) if a._data.dtype.kind == "f" else a._data
+        ).requires_grad_(a.requires_grad)
         if isinstance(a, Tensor)
         else a
         for a in inputs
