@@ -1,0 +1,43 @@
+"""The benchmark workloads compute the same numbers in minigrad, PyTorch and numpy by hand."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import workloads  # noqa: E402
+
+
+def _results(runs: dict[str, workloads.Run]) -> dict[str, list[np.ndarray]]:
+    return {lib: run() for lib, run in runs.items()}
+
+
+@pytest.mark.parametrize("shape", [(3, 3), ()], ids=["3x3", "scalar"])
+def test_bench_chain_agrees_across_libraries(shape: tuple[int, ...]) -> None:
+    workloads.check_equal(_results(workloads.chain_runs(torch, minigrad, shape, 60)), 1e-4, 1e-6)
+
+
+def test_bench_mlp_agrees_across_libraries() -> None:
+    workloads.check_equal(_results(workloads.mlp_runs(torch, minigrad, 5)), 1e-3, 1e-4)
+
+
+def test_bench_layers_agree_across_libraries_and_repeat() -> None:
+    runs = workloads.layers_runs(torch, minigrad, 16)
+    first = _results(runs)
+    workloads.check_equal(first, 1e-4, 1e-4)
+    again = runs["minigrad"]()  # leaves are reused: their grads must be reset, not accumulated
+    for a, b in zip(again, first["minigrad"]):
+        np.testing.assert_allclose(a, b)
+
+
+def test_bench_check_equal_rejects_a_difference() -> None:
+    good = [np.ones(3)]
+    with pytest.raises(AssertionError, match="torch result 0 differs"):
+        workloads.check_equal({"numpy": good, "torch": [np.ones(3) * 1.1]}, 1e-4, 1e-6)
