@@ -134,6 +134,8 @@ def grad(
         materialize_grads: return zeros instead of None for unused inputs.
     """
     targets = _seq(inputs)
+    if not targets:
+        raise runtime("grad_inputs", "`inputs` argument to `grad()` cannot be empty.")
     roots = _roots(_seq(outputs), _seq(grad_outputs))  # PyTorch checks the outputs first
     for t in targets:
         if not t.requires_grad:

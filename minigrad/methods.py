@@ -530,7 +530,13 @@ class TensorMethods:
                 target = dtypes.to_dtype(a)
         if target is None or dtypes.to_dtype(target).np_type == self._data.dtype:
             return self
-        return ops.to_copy(self, dtype=dtypes.to_dtype(target))
+        target = dtypes.to_dtype(target)
+        if not target.is_floating_point:  # integer results never require grad, as in PyTorch
+            from minigrad.grad_mode import no_grad
+
+            with no_grad():
+                return ops.to_copy(self, dtype=target)
+        return ops.to_copy(self, dtype=target)
 
     def type(self, dtype: Any = None) -> Any:
         """With no argument, the legacy type name (`minigrad.FloatTensor`); else `to(dtype)`."""

@@ -344,7 +344,8 @@ class Tensor(TensorMethods):
     @property
     def grad(self) -> Tensor | None:
         """The gradient accumulated by backward (None before; leaves and retain_grad only)."""
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            # as PyTorch: no warning once a gradient is there (e.g. after backward(inputs=[t]))
             warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
