@@ -915,6 +915,114 @@ x = torch.ones(3, requires_grad=True)
 y = x[1:]
 y.sum().backward()
 x.grad, y._version
+# ---
+x = torch.ones(2, requires_grad=True)
+with torch.no_grad:
+    pass
+# ---
+x = torch.ones(2, requires_grad=True)
+x.backward(torch.ones(2))
+x.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = (x * x).sum()
+torch.autograd.grad(y, x, retain_graph=True), torch.autograd.grad(y, x)
+# ---
+x = torch.ones(2, requires_grad=True)
+x.long(), x.long().requires_grad, (x > 0).requires_grad
+# ---
+x = torch.tensor([1.5], requires_grad=True)
+torch.tensor([1, 2]) * x
+# ---
+x = torch.ones(2, requires_grad=True)
+(x * 2).sum().backward(gradient=torch.tensor(3.))
+x.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.backward(torch.ones(2), inputs=[y])
+y.grad
+# ---
+x = torch.tensor([1, 2])
+x.requires_grad = True
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+z = y * 3
+z.sum().backward(inputs=[y])
+y.grad, x.grad
+# ---
+x = torch.ones(2, 2, requires_grad=True)
+x.T.T, x.mT
+# ---
+x = torch.ones(2, dtype=torch.float64, requires_grad=True)
+(x * 2).sum()
+# ---
+x = torch.ones(3, requires_grad=True)
+y = x.clone()
+y[1:] *= 2
+y
+# ---
+x = torch.ones(3, requires_grad=True)
+y = x.clone()
+y += 1
+y.sum().backward()
+x.grad, y
+# ---
+x = torch.zeros(2, requires_grad=True)
+x.grad = torch.ones(3)
+# ---
+x = torch.zeros(2, requires_grad=True)
+x.grad = torch.ones(2)
+x.grad
+# ---
+torch.autograd.grad(torch.ones(2, requires_grad=True).sum(), [])
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x ** 2
+y.grad_fn.next_functions[0][0].variable.grad
+# ---
+a = torch.tensor([2.], requires_grad=True)
+b = a * a
+b.backward()
+c = b * 2
+c.backward()
+a.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+print(x.sum(dim=0, keepdim=True))
+print(x.unsqueeze(1) @ x.unsqueeze(0))
+# ---
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+x.max(dim=1)[0].grad_fn, x.max(dim=1).indices
+# ---
+x = torch.arange(4.).reshape(2, 2).requires_grad_()
+x, x.is_leaf
+# ---
+torch.ones(2, requires_grad=True) + torch.ones(2, dtype=torch.float64)
+# ---
+x = torch.tensor(2., requires_grad=True)
+y = x * 3
+y.backward()
+y.item(), x.grad.item(), y
+# ---
+x = torch.ones(2, requires_grad=True)
+x.register_hook(lambda g: print("leaf hook", g))
+(x * 2).sum().backward()
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.register_hook(lambda g: g * 2)
+y.register_hook(lambda g: print(g))
+y.sum().backward()
+x.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x + 0
+y.retain_grad()
+y.register_hook(lambda g: g * 5)
+y.sum().backward()
+y.grad, x.grad
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
