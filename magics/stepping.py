@@ -46,11 +46,16 @@ class Step:
     def describe(self) -> str:
         """Plain-text lines: rule, incoming gradient, saved values, outgoing gradients."""
         lines = [f"step {self.index}: {self.name} ({self.node_id})", f"  rule: {self.rule}"]
-        lines.append(f"  grad = {_fmt(self.grad_in)}")
-        lines += [f"  {k} = {_fmt(v)}" for k, v in self.saved.items()]
+        lines.append(_field("  grad = ", self.grad_in))
+        lines += [_field(f"  {k} = ", v) for k, v in self.saved.items()]
         for target, g in self.grads_out:
-            lines.append(f"  -> {self.target(target)}: {_fmt(g)}")
+            lines.append(_field(f"  -> {self.target(target)}: ", g))
         return "\n".join(lines)
+
+
+def _field(prefix: str, value: Any) -> str:
+    """`prefix` then the value, continuation lines indented under its first character."""
+    return prefix + _fmt(value).replace("\n", "\n" + " " * len(prefix))
 
 
 def short_name(node: Any) -> str:
