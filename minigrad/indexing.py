@@ -27,6 +27,13 @@ def _plain_key(key: Any) -> tuple[Any, ...]:
             k = np.asarray(k)
         elif isinstance(k, np.integer):
             k = int(k)
+        if isinstance(k, float):
+            raise typed(
+                MinigradIndexError,
+                "index_type",
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+                "are valid indices (got float)",
+            )
         if isinstance(k, slice) and k.step is not None and k.step <= 0:
             raise typed(MinigradValueError, "index_step", "step must be greater than zero")
         out.append(k)

@@ -44,6 +44,13 @@ def shape_args(args: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(a) for a in args)
 
 
+def _float_for(t: Any, scalar: Any) -> Any:
+    """An integer tensor meeting a Python float becomes the default float dtype (torch's rule)."""
+    if isinstance(scalar, float) and t._data.dtype.kind in "biu":
+        return t.to(dtypes.get_default_dtype())
+    return t
+
+
 def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     """Fill in one -1 in `shape`, with PyTorch's error when the sizes do not fit."""
     if shape.count(-1) > 1:
@@ -118,10 +125,10 @@ class TensorMethods:
     def __pow__(self, exponent: Any) -> Any:
         if isinstance(exponent, TensorMethods):
             return ops.pow_tensor(self, exponent)
-        return ops.pow_scalar(self, exponent=exponent)
+        return ops.pow_scalar(_float_for(self, exponent), exponent=exponent)
 
     def __rpow__(self, base: Any) -> Any:
-        return ops.pow_scalar_base(self, base=base)
+        return ops.pow_scalar_base(_float_for(self, base), base=base)
 
     def __matmul__(self, other: Any) -> Any:
         return self.matmul(other)
