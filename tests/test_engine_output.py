@@ -1023,6 +1023,86 @@ y.retain_grad()
 y.register_hook(lambda g: g * 5)
 y.sum().backward()
 y.grad, x.grad
+# ---
+torch.ones(2).sum(dim=1)
+# ---
+torch.ones(2)[1.5]
+# ---
+x = torch.tensor([1., 2., 3.])
+x[torch.tensor([True, False, True])], x[x > 1.5]
+# ---
+torch.tensor([[1, 2], [3, 4]]).max(dim=1, keepdim=True)
+# ---
+torch.zeros(0).sum(), torch.zeros(0, 2).mean(0)
+# ---
+torch.cat([torch.ones(2, 3), torch.ones(2)])
+# ---
+torch.cat([torch.ones(2, 3), torch.ones(2, 3)], dim=2)
+# ---
+x = torch.ones(2, requires_grad=True)
+x.data = torch.zeros(2)
+x, x.requires_grad
+# ---
+x = torch.ones(2, requires_grad=True)
+(x * 2).sum().backward()
+x.grad += 1
+x.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+torch.autograd.backward((x * 3).sum())
+x.grad
+# ---
+x = torch.ones(2, 3, requires_grad=True)
+y = x.sum(dim=(0, 1))
+y, y.grad_fn
+# ---
+x = torch.ones(2, 3, requires_grad=True)
+x.mean(dim=(0, 1)), x.mean((-1,), True)
+# ---
+torch.tensor(5), torch.tensor(5).shape, torch.tensor(5).ndim, torch.tensor([5]).shape
+# ---
+torch.tensor([[[1., 2.]]]).squeeze(0).shape, torch.ones(1, 1).squeeze().shape
+# ---
+torch.tensor([1., 2.]) @ torch.tensor([3., 4.])
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.backward(torch.ones(2, 1))
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x.sum()
+y.backward(torch.ones(1))
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x.sum()
+y.backward(torch.tensor(2, dtype=torch.int64))
+x.grad
+# ---
+torch.tensor([1, 2, 3]).float().mean(), torch.tensor([1, 2, 3]).sum(0)
+# ---
+torch.tensor([[1., -1.], [2., 3.]]).abs().max(1).values
+# ---
+torch.tensor([1., 2.]) ** torch.tensor([2, 3])
+# ---
+torch.tensor([1, 2]) ** 2, 2 ** torch.tensor([1, 2]), torch.tensor([1, 2]) ** 0.5
+# ---
+torch.tensor([4, 9]).sqrt(), torch.tensor([1, 2]).exp(), torch.tensor([1, 2]).sigmoid()
+# ---
+torch.tensor([-1, 2]).relu(), torch.tensor([-1, 2]).abs(), -torch.tensor([1, 2])
+# ---
+torch.tensor([1, 2]) / torch.tensor([2, 4]), torch.tensor([5, 6]) // 4, torch.tensor([5, 6]) % 4
+# ---
+torch.tensor([1., 2.]).softmax(0).sum(), torch.tensor([[1., 2.]]).log_softmax(dim=-1)
+# ---
+torch.tensor([True, False]) + torch.tensor([True, True])
+# ---
+torch.tensor([1, 2]) + torch.tensor([True, False])
+# ---
+torch.linspace(0, 1, steps=3, requires_grad=True)
+# ---
+torch.zeros(2, 2, dtype=torch.float64, requires_grad=True) * 1
+# ---
+torch.eye(2, requires_grad=True).sum()
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
