@@ -66,6 +66,8 @@ class OpDef:
         float_op: integer inputs are promoted to the default float dtype first (div, exp, ...).
         view: the output shares memory and version counter with the first input.
         quiet: silence numpy's floating point warnings (PyTorch gives inf/nan silently).
+        saves_attrs: the node keeps non-tensor state (indices, a condition) that PyTorch saves
+            and frees, so a second backward fails there too.
     """
 
     def __init__(
@@ -81,11 +83,12 @@ class OpDef:
         float_op: bool = False,
         view: bool = False,
         quiet: bool = False,
+        saves_attrs: bool = False,
     ) -> None:
         self.name, self.forward, self.backward, self.rule = name, forward, backward, rule
         self.saves, self.saves_out, self.float_op = saves, saves_out, float_op
         self.view, self.quiet = view, quiet
-        self.may_save = saves_out or any(c in "SO" for c in saves)
+        self.may_save = saves_out or saves_attrs or any(c in "SO" for c in saves)
         node_name = node or "".join(p.title() for p in name.strip("_").split("_")) + "Backward0"
         self.node_cls: type[OpNode] = type(node_name, (OpNode,), {"__slots__": (), "op": self})
 

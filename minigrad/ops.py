@@ -211,6 +211,7 @@ where = defop(
         lambda g, out, x, y, condition: g * const(condition),
         lambda g, out, x, y, condition: g * const(~condition),
     ),
+    saves_attrs=True,  # PyTorch saves the condition
     rule="grad_self = grad where condition, else 0; grad_other = grad where not condition",
 )
 
@@ -335,6 +336,7 @@ max_dim = defop(
     _pick,
     (_pick_backward,),
     node="MaxBackward0",
+    saves_attrs=True,  # the indices
     rule="grad_self = grad at the argmax of each slice, 0 elsewhere",
 )
 min_dim = defop(
@@ -342,6 +344,7 @@ min_dim = defop(
     _pick,
     (_pick_backward,),
     node="MinBackward0",
+    saves_attrs=True,  # the indices
     rule="grad_self = grad at the argmin of each slice, 0 elsewhere",
 )
 
@@ -569,6 +572,7 @@ index = defop(
     "index",
     lambda x, key: x[key],
     (_scatter_back,),
+    saves_attrs=True,  # the indices
     rule="grad_self = zeros with grad added at the indices (repeats add up)",
 )
 
@@ -674,6 +678,7 @@ nll_loss = defop(
     "nll_loss",
     _nll_forward,
     (_nll_backward,),
+    saves="S",  # PyTorch saves the input (and the target)
     quiet=True,  # every row ignored: PyTorch gives nan silently for 'mean'
     rule="grad_input = -grad / n at each row's target class, 0 elsewhere",
 )
