@@ -114,3 +114,27 @@ def test_op_spec_records_its_rows(spec: OpSpec, data: st.DataObject) -> None:
     assert recorded <= set(spec.rows)
     if spec.name != "matmul":  # matmul's first node depends on the drawn ranks
         assert spec.rows[0] in recorded
+
+
+def _backward_twice(lib: Any, spec: OpSpec, items: tuple[Any, ...]) -> str:
+    """'ok' when a second backward works without retain_graph, else the error's first words."""
+    args, _ = build(lib, items, "float64")
+    out = spec.call(lib, *args)
+    upstream = lib.ones_like(out)
+    out.backward(upstream)
+    try:
+        out.backward(upstream)
+    except RuntimeError as exc:
+        return str(exc).split(" (or ")[0]
+    return "ok"
+
+
+@pytest.mark.parametrize("spec", OP_SPECS, ids=lambda spec: spec.name)
+@settings(max_examples=2, deadline=None)
+@given(data=st.data())
+def test_op_second_backward_fails_exactly_when_torch_fails(
+    spec: OpSpec, data: st.DataObject
+) -> None:
+    """Only nodes that saved tensors refuse a second backward (add, sum, view ... do not)."""
+    items = data.draw(spec.inputs)
+    assert _backward_twice(minigrad, spec, items) == _backward_twice(torch, spec, items)
