@@ -301,12 +301,12 @@ def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
     """
     where = ""
     if grad_fn is not None:
-        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", grad_fn.name())
+        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", grad_fn.name()) + ","
     shape = ", ".join(map(str, t.shape))
     return runtime(
         "modified_saved",
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [minigrad.{t.dtype.legacy} [{shape}]]{where}, is at version "
+        f"operation: [minigrad.{t.dtype.legacy} [{shape}]]{where} is at version "
         f"{t._version[0]}; expected version {expected} instead. Hint: enable anomaly detection to "
         "find the operation that failed to compute its gradient, with "
         "minigrad.autograd.set_detect_anomaly(True, check_nan=False).",

@@ -180,10 +180,10 @@ def modified_message(t: Tensor, expected: int) -> str:
     """PyTorch's text for a saved tensor changed in place after it was saved."""
     where = ""
     if t.grad_fn is not None:
-        where = f", which is output 0 of {t.grad_fn.name()}"
+        where = f", which is output 0 of {t.grad_fn.name()},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [minigrad.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where}, "
+        f"operation: [minigrad.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "
         f"is at version {t._version[0]}; expected version {expected} instead. Hint: enable "
         "anomaly detection to find the operation that failed to compute its gradient, with "
         "minigrad.autograd.set_detect_anomaly(True, check_nan=False)."

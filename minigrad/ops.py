@@ -133,6 +133,7 @@ pow_scalar_base = defop(
     lambda x, base: np.power(base, x),
     (lambda g, out, x, base: g * out * float(np.log(base)),),
     node="PowBackward2",
+    saves="S",  # PyTorch saves the exponent tensor and the result
     saves_out=True,
     quiet=True,
     rule="grad_exponent = grad * result * ln(base)",
