@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -138,3 +139,37 @@ def test_op_second_backward_fails_exactly_when_torch_fails(
     """Only nodes that saved tensors refuse a second backward (add, sum, view ... do not)."""
     items = data.draw(spec.inputs)
     assert _backward_twice(minigrad, spec, items) == _backward_twice(torch, spec, items)
+
+
+def _modify_then_backward(lib: Any, spec: OpSpec, items: tuple[Any, ...], which: int) -> str:
+    """Change input `which` in place after the forward pass: 'ok' or backward's error."""
+    args, leaves = build(lib, items, "float64")
+    inputs = [a * 1 if any(a is leaf for leaf in leaves) else a for a in args]
+    out = spec.call(lib, *inputs)
+    floats = [a for a in inputs if any(a is leaf for leaf in leaves) or hasattr(a, "grad_fn")]
+    floats = [a for a in floats if getattr(a, "grad_fn", None) is not None]
+    if which >= len(floats):
+        return "no such input"
+    with lib.no_grad():
+        floats[which].add_(1)
+    try:
+        out.backward(lib.ones_like(out))
+    except RuntimeError as exc:
+        # a view whose base changed: torch names its regenerated view "AsStrided" (documented)
+        return re.sub(r"output 0 of \w+,", "output 0 of <op>,", str(exc)).replace(
+            "torch.", "minigrad."
+        )
+    return "ok"
+
+
+@pytest.mark.parametrize("spec", OP_SPECS, ids=lambda spec: spec.name)
+@settings(max_examples=2, deadline=None)
+@given(data=st.data())
+def test_op_inplace_change_of_an_input_fails_exactly_when_torch_fails(
+    spec: OpSpec, data: st.DataObject
+) -> None:
+    """What each node saves decides the version-counter error: same inputs as torch."""
+    items = data.draw(spec.inputs)
+    for which in range(2):
+        ours = _modify_then_backward(minigrad, spec, items, which)
+        assert ours == _modify_then_backward(torch, spec, items, which)
