@@ -112,7 +112,7 @@ class Table:
 
 def _format_row(row: tuple[str, str, dict[str, float | None], str, str]) -> str:
     name, unit, values, ratio, verdict = row
-    cells = [f"{name:<34}{unit:<8}"]
+    cells = [f"{name:<36}{unit:<8}"]
     for lib in LIBS:
         v = values.get(lib)
         cells.append(f"{'' if v is None else _number(v):>10}")
@@ -167,7 +167,7 @@ def main() -> None:
     print(header())
     quick = " (--quick)" if args.quick else ""
     print(f"CPU time (process + children), medians of {repeats} runs after a warm-up{quick}")
-    print(f"{'workload':<34}{'unit':<8}" + "".join(f"{lib:>10}" for lib in LIBS) + "  ratio")
+    print(f"{'workload':<36}{'unit':<8}" + "".join(f"{lib:>10}" for lib in LIBS) + "  ratio")
     table = Table()
     suites.compute(table, repeats, args.quick)
     suites.jupyter(table, repeats, args.quick)

@@ -94,13 +94,13 @@ def _drawing(table: Table, repeats: int) -> None:
 
 
 def _lesson_graph() -> tuple[Any, dict[str, Any]]:
-    """A ~500-node minigrad graph, wide as a lesson's: 80 terms tanh(x[i] * w + 0.1), stacked."""
+    """A ~500-node minigrad graph, wide as a lesson's: 100 terms tanh(x[i] * w + 0.1), stacked."""
     import minigrad
 
     rng = np.random.default_rng(5)
     w = minigrad.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
-    xs = minigrad.tensor(rng.standard_normal((80, 4)).astype(np.float32))
-    loss = minigrad.stack([(xs[i] * w + 0.1).tanh() for i in range(80)]).sum()
+    xs = minigrad.tensor(rng.standard_normal((100, 4)).astype(np.float32))
+    loss = minigrad.stack([(xs[i] * w + 0.1).tanh() for i in range(100)]).sum()
     return loss, {"w": w, "xs": xs, "loss": loss}
 
 
