@@ -450,8 +450,10 @@ class TensorMethods:
     def reshape(self, *shape: Any) -> Any:
         """The same values with another shape (a view when possible, else a copy)."""
         new = infer_shape(shape_args(shape), self._data.size)
-        if _viewable(self._data, new):
+        if self._data.flags.c_contiguous:
             return ops.view(self, shape=new)
+        if _viewable(self._data, new):  # strided but viewable: PyTorch's _reshape_alias
+            return ops.reshape_alias(self, shape=new)
         return ops.unsafe_view(ops.clone(self), shape=new)
 
     def view_as(self, other: Any) -> Any:

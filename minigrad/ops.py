@@ -468,6 +468,14 @@ view = defop(
     view=True,
     rule="grad_self = grad reshaped to self's shape",
 )
+reshape_alias = defop(
+    "_reshape_alias",
+    lambda x, shape: x.reshape(shape),
+    (lambda g, out, x, shape: g.reshape(tuple(x.shape)),),
+    node="ReshapeAliasBackward0",
+    view=True,
+    rule="grad_self = grad reshaped to self's shape",
+)
 unsafe_view = defop(
     "_unsafe_view",
     lambda x, shape: x.reshape(shape),
