@@ -190,6 +190,7 @@ OP_SPECS: list[OpSpec] = [
             "mm",
             "bmm",
             "_unsafe_view",
+            "_reshape_alias",
             "dot",
             "mv",
             "unsqueeze",
@@ -209,6 +210,13 @@ OP_SPECS: list[OpSpec] = [
         "reshape_copy",
         lambda L, x: x.t().reshape(-1),
         ("t", "clone", "_unsafe_view", "view"),
+        min_dims=2,
+        max_dims=2,
+    ),  # fmt: skip
+    _unary(
+        "reshape_alias",
+        lambda L, x: x.t().reshape(x.shape[1], -1),  # non-contiguous but viewable
+        ("t", "_reshape_alias", "view"),
         min_dims=2,
         max_dims=2,
     ),  # fmt: skip
