@@ -15,7 +15,7 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +70,13 @@ class Table:
     """Rows of (workload, unit, a value per library, ratio, target), printed as text."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, dict[str, float | None], str, str]] = []
+        self.rows: list[tuple[str, str, Mapping[str, float | None], str, str]] = []
 
     def add(
         self,
         name: str,
         unit: str,
-        values: dict[str, float | None],
+        values: Mapping[str, float | None],
         against: str | None = None,
         target: float | None = None,
         limit: float | None = None,
@@ -110,7 +110,7 @@ class Table:
         print(_format_row(self.rows[-1]), flush=True)
 
 
-def _format_row(row: tuple[str, str, dict[str, float | None], str, str]) -> str:
+def _format_row(row: tuple[str, str, Mapping[str, float | None], str, str]) -> str:
     name, unit, values, ratio, verdict = row
     cells = [f"{name:<36}{unit:<8}"]
     for lib in LIBS:

@@ -37,18 +37,19 @@ def chain(lib: Any, x0: np.ndarray, c0: np.ndarray, n: int) -> list[np.ndarray]:
 
 def chain_numpy(x0: np.ndarray, c0: np.ndarray, n: int) -> list[np.ndarray]:
     """The same chain in numpy: keep what backward needs, then walk it back by hand."""
-    y, kept = x0, []
+    y, tanh_out = x0, {}
     for i in range(n):
         step = i % 3
         y = y * c0 if step == 0 else y + c0 if step == 1 else np.tanh(y)
-        kept.append(y if step == 2 else None)  # tanh reuses its output; mul needs only c
+        if step == 2:
+            tanh_out[i] = y  # tanh reuses its output; mul needs only c, add nothing
     g = np.ones_like(y)
     for i in range(n - 1, -1, -1):
         step = i % 3
         if step == 0:
             g = g * c0
         elif step == 2:
-            g = g * (1 - kept[i] * kept[i])
+            g = g * (1 - tanh_out[i] * tanh_out[i])
     return [_np(g)]
 
 
