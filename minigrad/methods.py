@@ -501,8 +501,12 @@ class TensorMethods:
         return self.expand(other.shape)
 
     def contiguous(self) -> Any:
-        """Self (numpy handles memory layout)."""
-        return self
+        """Self when already row-major, else a row-major copy (recorded as CloneBackward0)."""
+        if self._data.flags.c_contiguous:
+            return self
+        out = ops.clone(self)
+        out._data = np.ascontiguousarray(out._data)  # a fresh output: nothing else holds it
+        return out
 
     def clone(self) -> Any:
         """A copy that still belongs to the graph."""
