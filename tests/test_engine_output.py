@@ -1103,6 +1103,33 @@ torch.linspace(0, 1, steps=3, requires_grad=True)
 torch.zeros(2, 2, dtype=torch.float64, requires_grad=True) * 1
 # ---
 torch.eye(2, requires_grad=True).sum()
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.t().flatten().grad_fn, b.flatten().grad_fn, b.t().contiguous().grad_fn, b.contiguous().grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.t().reshape_as(torch.ones(6)).grad_fn, b.view_as(torch.ones(3, 2)).grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.t()[0].flatten().grad_fn, b.t().flatten(0, 1).grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.unsqueeze(0).expand(2, 2, 3).reshape(4, 3).grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b[:, 1].reshape(2).grad_fn, b[:, 1:].reshape(4).grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.narrow(1, 0, 2), b.select(1, 0)
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.sum(-1).grad_fn, b.squeeze(-1).grad_fn, b.unsqueeze(-1).squeeze(-1).grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+torch.transpose(b, 0, 1).grad_fn, torch.t(b).grad_fn, torch.permute(b, (1, 0)).grad_fn
+# ---
+b = torch.ones(2, 3, requires_grad=True)
+b.mT.grad_fn, b.T.grad_fn
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
