@@ -7,6 +7,7 @@ A node is what `tensor.grad_fn` points to. Like PyTorch's, it has `name()`, `nex
 from __future__ import annotations
 
 import itertools
+import re
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -180,7 +181,7 @@ def modified_message(t: Tensor, expected: int) -> str:
     """PyTorch's text for a saved tensor changed in place after it was saved."""
     where = ""
     if t.grad_fn is not None:
-        where = f", which is output 0 of {t.grad_fn.name()},"
+        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", t.grad_fn.name()) + ","
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [minigrad.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "
@@ -209,6 +210,11 @@ class BackwardCFunction(Node):
                 f"(expected {len(self.next_functions)}, got {len(grads)})",
             )
         return grads
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """What forward saved with ctx.save_for_backward (an error once backward freed it)."""
+        return self.ctx.saved_tensors
 
     def release(self) -> None:
         """Free the ctx's saved tensors."""
