@@ -1130,6 +1130,107 @@ torch.transpose(b, 0, 1).grad_fn, torch.t(b).grad_fn, torch.permute(b, (1, 0)).g
 # ---
 b = torch.ones(2, 3, requires_grad=True)
 b.mT.grad_fn, b.T.grad_fn
+# ---
+torch.ones(2).register_hook(lambda g: g)
+# ---
+torch.ones(2).retain_grad()
+# ---
+x = torch.ones(2, requires_grad=True)
+x.retain_grad()
+(x * 2).sum().backward()
+x.grad, x.retains_grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.backward(torch.ones(2, dtype=torch.float64))
+x.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.backward(torch.tensor([1, 2]))
+x.grad
+# ---
+class Two(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        print(ctx.needs_input_grad)
+        gx = g * y if ctx.needs_input_grad[0] else None
+        return gx, (g * x if ctx.needs_input_grad[1] else None)
+
+a = torch.tensor([2.], requires_grad=True)
+b = torch.tensor([3.])
+out = Two.apply(a, b)
+out.backward()
+a.grad, b.grad, out
+# ---
+class Sq(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * x * g
+
+a = torch.tensor([2.], requires_grad=True)
+out = Sq.apply(a)
+out.backward()
+out.grad_fn.saved_tensors
+# ---
+class Sq(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * x * g
+
+a = torch.tensor([2.], requires_grad=True)
+b = a * 1
+out = Sq.apply(b)
+b.add_(1)
+out.backward()
+# ---
+class Sq(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+with torch.no_grad():
+    r = Sq.apply(torch.ones(1, requires_grad=True))
+r.requires_grad, Sq.apply(torch.ones(1)).requires_grad
+# ---
+x = torch.ones(2, requires_grad=True)
+h1 = x.register_hook(lambda g: g + 1)
+h2 = x.register_hook(lambda g: g * 10)
+(x * 1).sum().backward()
+x.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+torch.autograd.grad(y.sum(), y)
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x.sum()
+torch.autograd.grad([y, y * 2], [x])
+# ---
+x = torch.ones(2, requires_grad=True)
+torch.autograd.grad(x.sum(), x, grad_outputs=torch.ones(2))
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
