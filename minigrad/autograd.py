@@ -87,6 +87,9 @@ def backward(
 ) -> None:
     """Accumulate into the leaves' `.grad` the gradient of `tensors` (see Tensor.backward).
 
+    One difference from PyTorch: with `create_graph=True` a leaf's first `.grad` keeps the
+    gradient's own `grad_fn` (e.g. `MulBackward0`), where PyTorch shows a copy (`CopyBackwards`).
+
     Args:
         tensors: output tensor(s).
         grad_tensors: the gradient of each output (None for a scalar output).

@@ -559,7 +559,11 @@ copy_slices.node_cls.name = lambda self: "minigrad::autograd::CopySlices"  # typ
 
 
 def _scatter_back(g: Tensor, out: Any, x: Any, key: Any) -> Tensor:
-    """Gradient of x[key]: g put back where it came from, zeros elsewhere (summing repeats)."""
+    """Gradient of x[key]: g put back where it came from, zeros elsewhere (summing repeats).
+
+    With create_graph this records IndexPutImplBackward0 for select and slice too, where
+    PyTorch records SelectBackwardBackward0 / SliceBackwardBackward0 (same values).
+    """
     return index_put(zeros_of(x), g, key=key, accumulate=True)
 
 
