@@ -1231,6 +1231,67 @@ torch.autograd.grad([y, y * 2], [x])
 # ---
 x = torch.ones(2, requires_grad=True)
 torch.autograd.grad(x.sum(), x, grad_outputs=torch.ones(2))
+# ---
+x = torch.ones(2, requires_grad=True)
+torch.tensor(x)
+# ---
+torch.tensor([1.7, -2.7], dtype=torch.int64), torch.tensor([0, 2], dtype=torch.bool)
+# ---
+import numpy as np
+a = np.array([1., 2.])
+t = torch.from_numpy(a)
+a[0] = 5
+t, torch.as_tensor([1, 2]), torch.as_tensor(a).dtype
+# ---
+torch.zeros(2, 3, dtype=torch.int32), torch.full((2,), True)
+# ---
+torch.arange(0, 1, 0.1)
+# ---
+torch.arange(5, dtype=torch.float64), torch.arange(1, 10, 3), torch.arange(10, 0, -3)
+# ---
+torch.linspace(0, 10, 4), torch.linspace(-1, 1, 1)
+# ---
+x = torch.ones(2)
+x.new_zeros(3), x.new_ones(2, 2), x.new_tensor([1, 2]), x.new_tensor([1., 2.])
+# ---
+x = torch.ones(2)
+x.type(), x.type(torch.float64), torch.ones(2, dtype=torch.int64).type()
+# ---
+x = torch.ones(2, requires_grad=True)
+x.type(torch.float64).grad_fn, x.to(torch.float64).grad_fn, x.to("cpu") is x
+# ---
+torch.zeros(2, 3).size(2)
+# ---
+torch.ones(2, 2).numel(), torch.numel(torch.ones(3)), torch.ones(2, 2).dim()
+# ---
+torch.ones(2).item()
+# ---
+torch.empty(0).item()
+# ---
+torch.tensor([[1, 2], [3, 4]]).tolist(), torch.tensor(3.5).tolist()
+# ---
+int(torch.tensor([1.5, 2.5]))
+# ---
+bool(torch.tensor([1, 2]))
+# ---
+t = torch.tensor([[1, 5], [7, 2]])
+torch.tensor([1, 2, 3]).max(), torch.tensor([1, 2, 3]).argmax(), t.argmin(dim=0)
+# ---
+torch.allclose(torch.ones(2), torch.ones(2) + 1e-9), torch.equal(torch.ones(2), torch.ones(2))
+# ---
+s = torch.tensor([-1.5, 0., 2.]).sign()
+torch.ones(3).eq(torch.tensor([1., 0., 1.])), torch.tensor([1, 2]).sign(), s
+# ---
+torch.randint(5, (2, 2)).shape, torch.randint(2, 5, (3,)).dtype
+# ---
+torch.manual_seed(3)
+torch.randperm(4).sort().values if hasattr(torch.Tensor, "sort") else torch.arange(4)
+# ---
+torch.rand(2, 3, dtype=torch.float64).dtype, torch.rand((2, 3)).shape, torch.randn(()).shape
+# ---
+torch.rand_like(torch.ones(2, 2)).shape, torch.randn_like(torch.ones(3)).dtype
+# ---
+torch.zeros(2).uniform_(0, 1).shape, torch.zeros(2).normal_().shape
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
