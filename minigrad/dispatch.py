@@ -372,6 +372,14 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         old._requires_grad = t._requires_grad
         node._inputs = (old,) + node._inputs[1:]
         node._saved = tuple((old._version, 0, old) if s[2] is t else s for s in node._saved)
+    if result._data.shape != t._data.shape:
+        raise runtime(
+            "broadcast",
+            f"output with shape [{', '.join(map(str, t.shape))}] doesn't match the broadcast "
+            f"shape [{', '.join(map(str, result.shape))}]",
+            op=op.name,
+            shapes=[tuple(t.shape), tuple(result.shape)],
+        )
     if result._data.dtype != t._data.dtype and not np.can_cast(
         result._data.dtype, t._data.dtype, "same_kind"
     ):

@@ -646,20 +646,30 @@ class TensorMethods:
 
         if is_grad_enabled():
             check_inplace(self)  # type: ignore[arg-type]
+            if self._requires_grad:  # type: ignore[attr-defined]
+                # a non-leaf in a graph: record the overwrite, so the old values get no gradient
+                self[...] = values
+                return self
         self._data[...] = values
         self._version[0] += 1  # type: ignore[attr-defined]
         return self
 
     def zero_(self) -> Any:
-        """Fill with zeros, in place (e.g. `w.grad.zero_()`)."""
+        """Fill with zeros, in place (e.g. `w.grad.zero_()`).
+
+        In a graph the node is CopySlices (PyTorch: ZeroBackward0); gradients are the same.
+        """
         return self._fill(0)
 
     def fill_(self, value: Any) -> Any:
-        """Fill with `value`, in place."""
+        """Fill with `value`, in place (in a graph: CopySlices; PyTorch: FillBackward2)."""
         return self._fill(np.asarray(value).item() if isinstance(value, TensorMethods) else value)
 
     def copy_(self, src: Any) -> Any:
-        """Copy `src`'s values into self (broadcasting), in place."""
+        """Copy `src`'s values into self (broadcasting), in place.
+
+        In a graph the node is CopySlices (PyTorch: CopyBackwards); gradients are the same.
+        """
         from minigrad.grad_mode import is_grad_enabled
 
         if is_grad_enabled() and getattr(src, "requires_grad", False):
