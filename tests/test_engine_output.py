@@ -1292,6 +1292,42 @@ torch.rand(2, 3, dtype=torch.float64).dtype, torch.rand((2, 3)).shape, torch.ran
 torch.rand_like(torch.ones(2, 2)).shape, torch.randn_like(torch.ones(3)).dtype
 # ---
 torch.zeros(2).uniform_(0, 1).shape, torch.zeros(2).normal_().shape
+# ---
+x = torch.ones(2)
+x += torch.ones(2, 2)
+# ---
+x = torch.ones(2, dtype=torch.int64)
+x.add_(1.5)
+# ---
+x = torch.ones(2, 2)
+x += torch.tensor([1., 2.])
+x *= torch.tensor([[2.], [3.]])
+x
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 1
+y.exp_()
+y.sum().backward()
+x.grad, y.grad_fn
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 1
+y.pow_(2)
+y.sum().backward()
+x.grad, y.grad_fn
+# ---
+x = torch.tensor([-1., 2.], requires_grad=True)
+y = x * 1
+y.relu_()
+y.clamp_(0, 1)
+y.sum().backward()
+x.grad, y.grad_fn
+# ---
+a = torch.zeros(3)
+b = torch.ones(2, requires_grad=True)
+a[1:] = b * 2
+a.sum().backward()
+a, b.grad
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]

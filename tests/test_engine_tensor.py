@@ -153,3 +153,34 @@ def test_tensor_conversions() -> None:
     assert x.dtype is minigrad.float32 and x.double().dtype is minigrad.float64
     assert len(minigrad.ones(3, 2)) == 3
     assert [t.item() for t in minigrad.tensor([4, 5])] == [4, 5]
+
+
+OVERWRITES = {
+    "zero_": lambda y, L: y.zero_(),
+    "fill_": lambda y, L: y.fill_(2.0),
+    "copy_": lambda y, L: y.copy_(L.tensor([3.0, 4.0])),
+    "copy_grad_src": lambda y, L: y.copy_(y.detach() * 0 + L.ones(2, requires_grad=True)),
+    "setitem": lambda y, L: y.__setitem__(0, 7.0),
+}
+
+
+@pytest.mark.parametrize("name", OVERWRITES)
+def test_tensor_overwritten_values_get_no_gradient(name: str) -> None:
+    """Values replaced in place in a graph pass no gradient back, as in torch (node names aside:
+    minigrad records CopySlices where torch has ZeroBackward0/FillBackward2/CopyBackwards)."""
+    import torch
+
+    grads = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        OVERWRITES[name](y, lib)
+        (y * y).sum().backward()
+        grads.append((x.grad.tolist(), y.tolist()))
+    assert grads[0] == grads[1]
+
+
+def test_tensor_inplace_broadcast_into_a_smaller_tensor_fails_as_torch() -> None:
+    with pytest.raises(RuntimeError, match=r"output with shape \[2\] doesn't match the broadcast"):
+        x = minigrad.ones(2)
+        x += minigrad.ones(2, 2)
