@@ -371,7 +371,9 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         old = Tensor._make(t._data.copy(), t.grad_fn)
         old._requires_grad = t._requires_grad
         node._inputs = (old,) + node._inputs[1:]
-        node._saved = tuple((old._version, 0, old) if s[2] is t else s for s in node._saved)
+        # only input 0 is replaced: if t is also another input (y *= y), its saved entry keeps
+        # the version check, and backward fails as in PyTorch
+        node._saved = ((old._version, 0, old),) + node._saved[1:]
     if result._data.shape != t._data.shape:
         raise runtime(
             "broadcast",
