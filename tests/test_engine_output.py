@@ -1328,6 +1328,18 @@ b = torch.ones(2, requires_grad=True)
 a[1:] = b * 2
 a.sum().backward()
 a, b.grad
+# ---
+x = torch.ones(2, requires_grad=True)
+y = x * 1
+y *= y
+y.sum().backward()
+x.grad
+# ---
+x = torch.tensor([1., 2.], requires_grad=True)
+y = x * 1
+y.mul_(x)
+y.sum().backward()
+x.grad
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
