@@ -214,11 +214,11 @@ class TensorMethods:
 
     def all(self, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A003
         """True where every element (along `dim`) is nonzero: a bool tensor, no gradient."""
-        return type(self)._make(np.asarray(np.all(self._data, axis=dim, keepdims=keepdim)))
+        return self._plain(lambda a: np.all(a, axis=dim, keepdims=keepdim))
 
     def any(self, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A003
         """True where some element (along `dim`) is nonzero: a bool tensor, no gradient."""
-        return type(self)._make(np.asarray(np.any(self._data, axis=dim, keepdims=keepdim)))
+        return self._plain(lambda a: np.any(a, axis=dim, keepdims=keepdim))
 
     # --- named arithmetic -------------------------------------------------------------------------
     def add(self, other: Any, alpha: _Number = 1) -> Any:
