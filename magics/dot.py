@@ -129,7 +129,7 @@ def constant_input(node: Any, position: int) -> Any:
             value = getattr(node, f"_saved_{name}", None)
         except RuntimeError:  # freed after backward
             return None
-        if value is not None and hasattr(value, "shape"):
+        if value is not None and (hasattr(value, "shape") or isinstance(value, (int, float))):
             return value
     return None
 
@@ -144,6 +144,8 @@ def op_sources(b: Builder, node: Any, value: dict[int, str]) -> list[str]:
         const = constant_input(node, position)
         if const is None:  # no edge and nothing saved (or freed): still show the operand
             sources.append(b.node(["constant"], LEAF_CONST_COLOR, "box", False))
+        elif isinstance(const, (int, float)):  # a Python number, e.g. the 2 in x * 2
+            sources.append(b.node([repr(const)], LEAF_CONST_COLOR, "box", False))
         else:
             sources.append(b.tensor(const, LEAF_CONST_COLOR))
     return sources
