@@ -97,6 +97,7 @@ def backward(
         create_graph: record the backward pass, for higher-order gradients.
         inputs: accumulate only into these tensors.
     """
+    __tracebackhide__ = True  # IPython shows the user's line, not ours
     outputs = _seq(tensors)
     roots = _roots(outputs, _seq(grad_tensors))
     retain = create_graph if retain_graph is None else retain_graph
@@ -136,6 +137,7 @@ def grad(
         allow_unused: return None for inputs the outputs do not depend on, instead of failing.
         materialize_grads: return zeros instead of None for unused inputs.
     """
+    __tracebackhide__ = True  # IPython shows the user's line, not ours
     targets = _seq(inputs)
     if not targets:
         raise runtime("grad_inputs", "`inputs` argument to `grad()` cannot be empty.")

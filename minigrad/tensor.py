@@ -449,6 +449,7 @@ class Tensor(TensorMethods):
             create_graph: record the backward pass too, for higher-order gradients.
             inputs: accumulate only into these tensors.
         """
+        __tracebackhide__ = True  # IPython shows the user's line, not ours
         from minigrad.autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
