@@ -173,10 +173,11 @@ def _promoted(args: tuple[Any, ...]) -> dtypes.dtype:
 
 def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.ndarray) -> Tensor:
     """Make the node for one op call and the output tensor that points to it."""
-    node = op.node_cls(tuple([edge_of(a) for a in args]))
+    edges = tuple([edge_of(a) for a in args])
+    node = op.node_cls(edges)
     inputs: list[Any] = []
     saved: list[tuple[list[int], int, Any]] = []
-    needs = [isinstance(a, Tensor) and a._requires_grad for a in args]
+    needs = [child is not None for child, _ in edges]  # the inputs that require grad
     needing = sum(needs)
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
@@ -317,11 +318,15 @@ def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
 
 def fit(g: Tensor, inp: Any) -> Tensor:
     """Undo broadcasting (sum over broadcast dims) and cast to the input's dtype."""
-    if g._data.shape != inp.shape:  # a Size or a tuple: both compare as tuples
-        g = sum_to_shape(g, tuple(inp.shape))
-    want = inp.dtype
-    if g._data.dtype != want.np_type:
-        g = g.to(want)
+    # a Tensor's numpy shape and dtype: its .shape and .dtype would build new objects each call
+    if isinstance(inp, Tensor):
+        shape, np_type = inp._data.shape, inp._data.dtype
+    else:  # a Meta
+        shape, np_type = inp.shape, inp.dtype.np_type
+    if g._data.shape != shape:  # a Size or a tuple: both compare as tuples
+        g = sum_to_shape(g, tuple(shape))
+    if g._data.dtype != np_type:
+        g = g.to(dtypes.from_numpy(np_type))
     return g
 
 
