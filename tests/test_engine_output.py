@@ -10,17 +10,15 @@ values come from a random generator print only shapes and dtypes.
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import re
-import warnings
 from typing import Any
 
 import pytest
 import torch
 
 import minigrad
+
+from cells import ADDRESS, run_cell
 
 CATALOGUE = r"""
 torch.float32
@@ -1343,45 +1341,24 @@ x.grad
 """
 
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
-_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")
-
-
-def _builtin_name(exc: BaseException) -> str:
-    """The builtin exception class an error is (minigrad's errors subclass torch's builtins)."""
-    return next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
 
 
 def run_snippet(lib: Any, source: str) -> dict[str, Any]:
     """Run `source` with `lib` as `torch`; return its stdout, warnings and error."""
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     env = {
         "torch": lib,
         "Variable": lib.autograd.Variable,
         "F": lib.nn.functional,
         "__name__": "lesson",
     }
-    out, error = io.StringIO(), None
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
-        warnings.simplefilter("always")
-        try:
-            exec(compile(tree, "<cell>", "exec"), env)
-            if last is not None:
-                value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), env)
-                if value is not None:
-                    print(repr(value))
-        except Exception as exc:  # noqa: BLE001 - the error is what we compare
-            error = (_builtin_name(exc), str(exc))
-    warned = [(w.category.__name__, _TRIGGERED.sub("", str(w.message))) for w in caught]
-    return {"stdout": out.getvalue(), "warnings": warned, "error": error}
+    return run_cell(source, env)
 
 
 def normalise(result: dict[str, Any], from_torch: bool) -> dict[str, Any]:
     """Mask addresses; spell torch's module names as minigrad's."""
 
     def fix(text: str) -> str:
-        text = _ADDRESS.sub("0xADDR", text)
+        text = ADDRESS.sub("0xADDR", text)
         if from_torch:
             text = text.replace("torch::", "minigrad::").replace("torch.", "minigrad.")
         return text

@@ -10,16 +10,14 @@ The graphviz cells are not engine code and are left out; cells using `rand` prin
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from IPython.lib.pretty import pretty
+
+from cells import ADDRESS, run_cell
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_fbbf3c46aad6d323.txt"
 SKIPPED = (162, 177)  # graphviz / IPython.display: not engine code
@@ -87,8 +85,6 @@ CELLS: list[tuple[int, str]] = [
     (200, "next_h.backward()"),
     (202, "2.95/2700"),
 ]  # fmt: skip
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
-_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")
 
 
 def as_minigrad(source: str) -> str:
@@ -97,34 +93,17 @@ def as_minigrad(source: str) -> str:
     return source.replace("from torch.autograd import", "from minigrad.autograd import")
 
 
-def run_cell(source: str, env: dict[str, Any]) -> dict[str, Any]:
-    """Run one cell like Jupyter: stdout, the last expression's display, warnings, error."""
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    out, error = io.StringIO(), None
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
-        warnings.simplefilter("always")
-        try:
-            exec(compile(tree, "<cell>", "exec"), env)
-            if last is not None:
-                value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), env)
-                if value is not None:
-                    print(pretty(value))
-        except Exception as exc:  # noqa: BLE001 - the error is part of the output
-            base = next(c for c in type(exc).__mro__ if c.__module__ == "builtins")
-            error = f"{base.__name__}: {exc}"
-    warned = [f"{w.category.__name__}: {_TRIGGERED.sub('', str(w.message))}" for w in caught]
-    return {"stdout": out.getvalue(), "warnings": warned, "error": error}
-
-
 def run_lesson(minigrad: bool) -> list[dict[str, Any]]:
     """Every cell's output, addresses masked and torch's names spelled minigrad's."""
     env: dict[str, Any] = {"__name__": "__main__"}
     results = []
     for _, source in CELLS:
-        result = run_cell(as_minigrad(source) if minigrad else source, env)
+        result = run_cell(as_minigrad(source) if minigrad else source, env, show=pretty)
+        result["warnings"] = [f"{kind}: {message}" for kind, message in result["warnings"]]
+        if result["error"] is not None:
+            result["error"] = "{}: {}".format(*result["error"])
         text = repr(result)
-        text = _ADDRESS.sub("0xADDR", text)
+        text = ADDRESS.sub("0xADDR", text)
         if not minigrad:
             text = text.replace("torch.", "minigrad.")
         results.append(text)
