@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -220,7 +219,3 @@ def detect_anomaly(check_nan: bool = True) -> set_detect_anomaly:
 def is_anomaly_enabled() -> bool:
     """True while anomaly detection is on."""
     return set_detect_anomaly.enabled
-
-
-def _unused(*args: Sequence[Any]) -> None:
-    return None

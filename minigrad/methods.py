@@ -9,14 +9,10 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
-from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
+from minigrad.errors import runtime
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
-
-
-def _module() -> Any:
-    return ops
 
 
 class _ReturnType(namedtuple("_ReturnType", ["values", "indices"])):
@@ -740,5 +736,3 @@ T_WARNING = (
     "matrices or `x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
     "tensor."
 )
-
-__all__ = ["TensorMethods", "MinigradIndexError", "MinigradValueError", "typed"]
