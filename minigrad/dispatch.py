@@ -19,7 +19,7 @@ from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
 from minigrad.function import BACKWARD_TWICE, Node
 from minigrad.grad_mode import _state
-from minigrad.tensor import Size, Tensor, edge_of
+from minigrad.tensor import NO_EDGE, Size, Tensor, edge_of
 
 OPS: dict[str, OpDef] = {}
 # one function returning a gradient per input, or one function per input (derivatives.yaml)
@@ -92,9 +92,17 @@ class OpDef:
         node_name = node or "".join(p.title() for p in name.strip("_").split("_")) + "Backward0"
         self.node_cls: type[OpNode] = type(node_name, (OpNode,), {"__slots__": (), "op": self})
 
-    def __call__(self, *args: Any, **attrs: Any) -> Tensor:
-        """Run the op on tensors (and Python numbers); record a node when grad is needed."""
-        arrays = _arrays(self, args)
+    def __call__(self, *args: Any, **attrs: Any) -> Any:
+        """Run the op on tensors (and Python numbers); record a node when grad is needed.
+
+        With numpy arrays and no Tensor among `args` (as backward rules run during a plain
+        backward), this is just the numpy forward: no Tensor, no node, no dtype rules.
+        """
+        arrays, grad_in = _unwrap(self, args)
+        if arrays is None:  # no Tensor argument
+            if any(isinstance(a, (np.ndarray, np.generic)) for a in args):
+                return self.forward(*args, **attrs)
+            arrays = list(args)
         try:
             if self.quiet:
                 with np.errstate(all="ignore"):
@@ -107,10 +115,8 @@ class OpDef:
             raise numpy_error(self, args, exc) from None
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if _state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    return _record(self, args, attrs, out)
+        if grad_in and _state.enabled:
+            return _record(self, args, attrs, out)
         result = Tensor._make(out)
         if self.view and isinstance(args[0], Tensor):
             result._version = args[0]._version
@@ -127,11 +133,12 @@ def defop(name: str, forward: Callable[..., Any], backward: Backward, **kw: Any)
     return row
 
 
-def _arrays(op: OpDef, args: tuple[Any, ...]) -> list[Any]:
-    """The numpy arguments, cast to PyTorch's result dtype when numpy's would differ."""
+def _unwrap(op: OpDef, args: tuple[Any, ...]) -> tuple[list[Any] | None, bool]:
+    """The numpy arguments, cast to PyTorch's result dtype where numpy's would differ, and
+    whether any Tensor argument requires grad. `(None, False)` when no argument is a Tensor."""
     arrays: list[Any] = []
     first: np.dtype | None = None
-    mixed = False
+    mixed = grad_in = False
     for a in args:
         if isinstance(a, Tensor):
             arr = a._data
@@ -139,15 +146,15 @@ def _arrays(op: OpDef, args: tuple[Any, ...]) -> list[Any]:
                 first = arr.dtype
             elif arr.dtype != first:
                 mixed = True
+            if a._requires_grad:
+                grad_in = True
             arrays.append(arr)
-        elif isinstance(a, _NUMBER):
-            if first is not None and first.kind != "f" and isinstance(a, (float, np.floating)):
+        else:
+            if first is not None and isinstance(a, (float, np.floating)) and first.kind != "f":
                 mixed = True
             arrays.append(a)
-        else:
-            arrays.append(a)
     if first is None:
-        return arrays
+        return None, False
     if mixed or (op.float_op and first.kind != "f"):
         target = _promoted(args).np_type
         if op.float_op and target.kind != "f":
@@ -156,7 +163,7 @@ def _arrays(op: OpDef, args: tuple[Any, ...]) -> list[Any]:
             a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a
             for a in arrays
         ]
-    return arrays
+    return arrays, grad_in
 
 
 def _promoted(args: tuple[Any, ...]) -> dtypes.dtype:
@@ -175,16 +182,19 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
     """Make the node for one op call and the output tensor that points to it."""
     edges = tuple([edge_of(a) for a in args])
     node = op.node_cls(edges)
+    needing = len(edges) - edges.count(NO_EDGE)  # how many inputs require grad
     inputs: list[Any] = []
     saved: list[tuple[list[int], int, Any]] = []
-    needs = [child is not None for child, _ in edges]  # the inputs that require grad
-    needing = sum(needs)
+    codes, last = op.saves, op.saves[-1:] or "-"
     for i, a in enumerate(args):
-        if not isinstance(a, Tensor):
+        if isinstance(a, np.ndarray):  # a constant inside a rule run on Tensors
+            a = Tensor._make(a)
+        elif not isinstance(a, Tensor):
             inputs.append(a)
             continue
-        code = op.saves[i] if i < len(op.saves) else op.saves[-1:] or "-"
-        if code == "S" or (code == "O" and needing - needs[i] > 0):  # "O": another input needs
+        code = codes[i] if i < len(codes) else last
+        # "S": always saved; "O": saved if another input requires grad
+        if code == "S" or (code == "O" and needing > (edges[i] is not NO_EDGE)):
             saved.append((a._version, a._version[0], a))
             inputs.append(a)
         else:
@@ -192,18 +202,16 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
     node._inputs = tuple(inputs)
     node._attrs = attrs
     node._saved = tuple(saved)
-    node._has_saved = bool(saved) or op.may_save
+    node._has_saved = op.may_save or bool(saved)
     node._freed = False
+    node._out = out if op.saves_out else None
     result = Tensor._make(out, node)
     if op.view:
         result._version = args[0]._version
         base = args[0]._base if args[0]._base is not None else args[0]
         result._base = base if base.grad_fn is None else None
     if op.saves_out:
-        node._out = out
         node._out_saved = (result._version, result._version[0])
-    else:
-        node._out = None
     node._out_ref = weakref.ref(result)
     return result
 
@@ -212,6 +220,7 @@ class OpNode(Node):
     """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`)."""
 
     __slots__ = ("_inputs", "_attrs", "_saved", "_has_saved", "_freed", "_out", "_out_saved")
+    takes_arrays = True  # apply() accepts a numpy gradient (see Node.takes_arrays)
     _inputs: tuple[Any, ...]
     _attrs: dict[str, Any]
     _saved: tuple[tuple[list[int], int, Any], ...]
@@ -221,30 +230,41 @@ class OpNode(Node):
     _out_saved: tuple[list[int], int]
     op: OpDef
 
-    def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
-        """Check saved tensors, run the row's rule, then fit each gradient to its input."""
+    def apply(self, grad: Any) -> tuple[Any, ...]:
+        """Check saved tensors, run the row's rule, then fit each gradient to its input.
+
+        `grad` is a numpy array during a plain backward: the rule then runs on the saved
+        arrays and makes no Tensor. With a Tensor `grad` (create_graph, the stepper) the rule
+        runs on Tensors, so its operations are recorded when grad mode is on.
+        """
         if self._freed:
             raise runtime("backward_twice", BACKWARD_TWICE, node=self)
         for counter, expected, t in self._saved:
             if counter[0] != expected:
                 raise _modified(t, expected, t.grad_fn)
-        out = None
-        if self._out is not None:
+        out = self._out
+        if out is not None:
             counter, expected = self._out_saved
             if counter[0] != expected:
-                saved = Tensor._make(self._out)
+                saved = Tensor._make(out)
                 saved._version = counter  # report the output's current version, as PyTorch does
                 raise _modified(saved, expected, self)
-            out = Tensor._make(self._out, self if _state.enabled else None)
         rule, inputs, attrs = self.op.backward, self._inputs, self._attrs
         edges = self.next_functions
+        result: Any = out
+        if isinstance(grad, Tensor):
+            if out is not None:
+                result = Tensor._make(out, self if _state.enabled else None)
+            args = inputs
+        else:
+            args = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
         if isinstance(rule, tuple):  # one formula per input: run only those that are needed
             grads = [
-                None if edge[0] is None else f(grad, out, *inputs, **attrs)
+                None if edge[0] is None else f(grad, result, *args, **attrs)
                 for f, edge in zip(rule, edges)
             ]
         else:
-            grads = rule(grad, out, *inputs, **attrs)
+            grads = rule(grad, result, *args, **attrs)
         return tuple(
             [
                 None if g is None or edge[0] is None else fit(g, inp)
@@ -316,28 +336,35 @@ def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
     )
 
 
-def fit(g: Tensor, inp: Any) -> Tensor:
-    """Undo broadcasting (sum over broadcast dims) and cast to the input's dtype."""
+def fit(g: Any, inp: Any) -> Any:
+    """Undo broadcasting (sum over broadcast dims) and cast to the input's dtype.
+
+    `g` is a numpy array (a plain backward) or a Tensor (create_graph); so is the result.
+    """
     # a Tensor's numpy shape and dtype: its .shape and .dtype would build new objects each call
     if isinstance(inp, Tensor):
         shape, np_type = inp._data.shape, inp._data.dtype
     else:  # a Meta
         shape, np_type = inp.shape, inp.dtype.np_type
-    if g._data.shape != shape:  # a Size or a tuple: both compare as tuples
+    if isinstance(g, Tensor):
+        if g._data.shape != shape:  # a Size or a tuple: both compare as tuples
+            g = sum_to_shape(g, tuple(shape))
+        if g._data.dtype != np_type:
+            g = g.to(dtypes.from_numpy(np_type))
+        return g
+    if g.shape != shape:
         g = sum_to_shape(g, tuple(shape))
-    if g._data.dtype != np_type:
-        g = g.to(dtypes.from_numpy(np_type))
-    return g
+    return g if g.dtype == np_type else g.astype(np_type)
 
 
-def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Sum `g` over the dimensions that broadcasting added or stretched, back to `shape`."""
+def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum `g` (a Tensor or an array) over the dimensions that broadcasting added or stretched."""
     lead = g.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )
     if dims:
-        g = g.sum(dim=dims, keepdim=True)
+        g = g.sum(dim=dims, keepdim=True) if isinstance(g, Tensor) else g.sum(dims, keepdims=True)
     return g.reshape(shape) if lead or tuple(g.shape) != shape else g
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from minigrad import graph
 from minigrad.function import AccumulateGrad, Node, accumulator
 from minigrad.grad_mode import set_grad_enabled
@@ -61,6 +63,10 @@ def run_backward(
 ) -> dict[Node, Tensor]:
     """Propagate gradients from `roots` ((node, grad) pairs) back through the graph.
 
+    Without create_graph the gradients travel as numpy arrays: op-table nodes run their rules
+    on arrays, and a Tensor is made only where one is handed out (`.grad`, hooks, captures,
+    custom Functions). With create_graph they are Tensors, so the backward pass is recorded.
+
     Args:
         roots: where to start, with the gradient of each.
         retain_graph: keep saved tensors so backward can run again.
@@ -73,9 +79,11 @@ def run_backward(
     __tracebackhide__ = True  # IPython shows the user's line, not ours
     order = graph.toposort([n for n, _ in roots])
     keep = _needed(order, set(capture)) if capture is not None else None
-    buffers: dict[Node, Tensor] = {}
+    arrays = not create_graph
+    buffers: dict[Node, Any] = {}
     for node, g in roots:
-        buffers[node] = buffers[node] + g if node in buffers else g
+        value = g._data if arrays else g
+        buffers[node] = buffers[node] + value if node in buffers else value
     captured: dict[Node, Tensor] = {}
     with set_grad_enabled(create_graph):
         for node in reversed(order):
@@ -83,14 +91,19 @@ def run_backward(
             if grad is None or (keep is not None and node not in keep):
                 continue
             if capture is not None and node in capture:
-                captured[node] = grad
+                captured[node] = _tensor(grad)
                 if not accumulate:
                     continue
             if isinstance(node, AccumulateGrad):
                 if accumulate and (capture is None or node in capture):
-                    _call(node, grad)
+                    _call(node, _tensor(grad))
                 continue
-            grads = _call(node, grad) if node._hooks else node.apply(grad)
+            if node._hooks or (arrays and not node.takes_arrays):
+                grads = _call(node, _tensor(grad))
+                if arrays:
+                    grads = tuple([None if g is None else _array(g) for g in grads])
+            else:
+                grads = node.apply(grad)
             if not retain_graph:
                 node.release()
             for (child, _), g in zip(node.next_functions, grads):
@@ -98,3 +111,13 @@ def run_backward(
                     prev = buffers.get(child)
                     buffers[child] = g if prev is None else prev + g
     return captured
+
+
+def _tensor(grad: Any) -> Tensor:
+    """A gradient as a Tensor (it may travel as a numpy array)."""
+    return grad if isinstance(grad, Tensor) else Tensor._make(np.asarray(grad))
+
+
+def _array(grad: Any) -> Any:
+    """A gradient as a numpy array."""
+    return grad._data if isinstance(grad, Tensor) else np.asarray(grad)

@@ -92,6 +92,10 @@ class Node:
         hooks.append(fn)
         return RemovableHandle(hooks, fn)
 
+    # A plain backward passes gradients as numpy arrays to nodes that take them (op-table
+    # nodes); other nodes (custom Functions) get and return Tensors.
+    takes_arrays = False
+
     def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         """The local backward rule: gradients for each input, given the output's gradient."""
         raise NotImplementedError

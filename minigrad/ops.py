@@ -2,10 +2,16 @@
 
 A row is `defop(name, forward, backward, rule=...)`. `backward` is either one function per
 input, as in PyTorch's derivatives.yaml (only the ones whose input needs a gradient are
-called), or one function returning a gradient per input. Backward rules use Tensor operations,
-so with `create_graph=True` the backward pass is itself recorded (higher-order gradients).
-Broadcasting is undone by the dispatcher, never in a row. `g` is the incoming gradient,
-`out` the op's output, `x`, `y` the inputs.
+called), or one function returning a gradient per input. Broadcasting is undone by the
+dispatcher, never in a row. `g` is the incoming gradient, `out` the op's output, `x`, `y` the
+inputs.
+
+A rule is written once and runs two ways. In a plain backward its arguments are numpy arrays
+and it is plain numpy: operators, and the table's own ops, which given arrays (no Tensor) just
+run their numpy forward. With `create_graph=True` its arguments are Tensors, the same code
+records its operations, and gradients of gradients follow. So a rule uses operators, this
+table's ops called as functions (`mm(g, t(y))`, not `g.mm(y.t())`: numpy arrays have no such
+methods), `raw(x)` to read values for a mask, and `const(arr, g)` for a constant.
 """
 
 from __future__ import annotations
@@ -14,21 +20,33 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.dispatch import OPS, defop
+from minigrad import dtypes
+from minigrad.dispatch import OPS, OpDef, defop
 from minigrad.errors import runtime
 from minigrad.tensor import Tensor
 
 __all__ = ["OPS"]
 
 
-def const(arr: Any) -> Tensor:
-    """A constant tensor (no gradient flows into it), e.g. a mask inside a backward rule."""
-    return Tensor._make(np.asarray(arr))
+def raw(x: Any) -> Any:
+    """The numpy values of a Tensor; a numpy array (or number) passes through."""
+    return x._data if isinstance(x, Tensor) else x
 
 
-def zeros_of(t: Any) -> Tensor:
-    """A constant tensor of zeros with the shape and dtype of `t` (a Tensor or a Meta)."""
-    return const(np.zeros(tuple(t.shape), t.dtype.np_type))
+def np_dtype(x: Any) -> np.dtype:
+    """The numpy dtype of a Tensor, a Meta or a numpy array."""
+    dtype = x.dtype
+    return dtype.np_type if isinstance(dtype, dtypes.dtype) else dtype
+
+
+def const(arr: Any, like: Any) -> Any:
+    """`arr` as a constant of `like`'s kind: a Tensor without grad if `like` is one, else numpy."""
+    return Tensor._make(np.asarray(arr)) if isinstance(like, Tensor) else arr
+
+
+def zeros_of(x: Any, like: Any) -> Any:
+    """Zeros with the shape and dtype of `x` (a Tensor, Meta or array), as `const` makes them."""
+    return const(np.zeros(tuple(x.shape), np_dtype(x)), like)
 
 
 # --- elementwise arithmetic ---------------------------------------------------------------------
@@ -95,18 +113,18 @@ reciprocal = defop(
 
 def _pow_backward(g: Tensor, out: Any, x: Tensor, exponent: float) -> Tensor:
     if exponent == 0:
-        return zeros_of(x)
+        return zeros_of(x, g)
     return g * exponent * x ** (exponent - 1)
 
 
 def _pow_exponent_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
     # d/dy x^y = x^y ln x, taken as 0 where x == 0 and y >= 0 (as PyTorch does)
-    return where(g * out * log(x), 0.0, condition=~((x._data == 0) & (y._data >= 0)))
+    return where(g * out * log(x), 0.0, condition=~((raw(x) == 0) & (raw(y) >= 0)))
 
 
 def _pow_base_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
     # 0 where the exponent is 0, as PyTorch masks it (this matters for second derivatives)
-    return where(g * y * x ** (y - 1), 0.0, condition=y._data != 0)
+    return where(g * y * x ** (y - 1), 0.0, condition=raw(y) != 0)
 
 
 pow_scalar = defop(
@@ -153,10 +171,10 @@ sqrt = defop(
     quiet=True, rule="grad_self = grad / (2 * result)",
 )  # fmt: skip
 sin = defop(
-    "sin", np.sin, (lambda g, out, x: g * x.cos(),), saves="S", float_op=True,
+    "sin", np.sin, (lambda g, out, x: g * cos(x),), saves="S", float_op=True,
     rule="grad_self = grad * cos(self)",
 )  # fmt: skip
-cos = defop(
+cos: OpDef = defop(
     "cos", np.cos, (lambda g, out, x: -g * sin(x),), saves="S", float_op=True,
     rule="grad_self = -grad * sin(self)",
 )  # fmt: skip
@@ -175,26 +193,27 @@ sigmoid = defop(
 relu = defop(
     "relu",
     lambda x: np.maximum(x, 0, dtype=x.dtype),
-    (lambda g, out, x: g * const(out._data > 0),),
+    (lambda g, out, x: g * (raw(out) > 0),),
     saves_out=True,
     rule="grad_self = grad * (result > 0)",
 )
 absolute = defop(
     "abs",
     np.abs,
-    (lambda g, out, x: g * const(np.sign(x._data)),),
+    (lambda g, out, x: g * np.sign(raw(x)),),
     saves="S",
     rule="grad_self = grad * sign(self)",
 )
 
 
-def _clamp_mask(x: Tensor, min: Any, max: Any) -> Tensor:
-    keep = np.ones(x.shape, bool)
+def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:
+    values = raw(x)
+    keep = np.ones(values.shape, bool)
     if min is not None:
-        keep &= x._data >= min
+        keep &= values >= min
     if max is not None:
-        keep &= x._data <= max
-    return const(keep)
+        keep &= values <= max
+    return keep
 
 
 clamp = defop(
@@ -209,18 +228,18 @@ where = defop(
     "where",
     lambda x, y, condition: np.where(condition, x, y),
     (
-        lambda g, out, x, y, condition: g * const(condition),
-        lambda g, out, x, y, condition: g * const(~condition),
+        lambda g, out, x, y, condition: g * condition,
+        lambda g, out, x, y, condition: g * ~condition,
     ),
     saves_attrs=True,  # PyTorch saves the condition
     rule="grad_self = grad where condition, else 0; grad_other = grad where not condition",
 )
 
 
-def _share(x: Tensor, y: Any, wins: Any) -> Tensor:
+def _share(x: Any, y: Any, wins: Any) -> np.ndarray:
     """1 where `x` wins, 1/2 on ties, 0 where it loses (PyTorch splits ties evenly)."""
-    yv = y._data if isinstance(y, Tensor) else y
-    return const(np.where(x._data == yv, 0.5, wins(x._data, yv)).astype(x._data.dtype))
+    xv, yv = raw(x), raw(y)
+    return np.where(xv == yv, 0.5, wins(xv, yv)).astype(xv.dtype)
 
 
 maximum = defop(
@@ -254,12 +273,12 @@ clone = defop("clone", np.copy, (lambda g, out, x: g,), rule="grad_self = grad")
 # --- reductions ---------------------------------------------------------------------------------
 
 
-def _expand_back(g: Tensor, x: Any, dim: tuple[int, ...], keepdim: bool) -> Tensor:
+def _expand_back(g: Any, x: Any, dim: tuple[int, ...], keepdim: bool) -> Any:
     """Put the reduced dimensions back (size 1) so `g` broadcasts against `x`."""
     if not keepdim:
         shape = [1 if i in dim else n for i, n in enumerate(x.shape)]
         g = g.reshape(tuple(shape))
-    return g.expand(tuple(x.shape))
+    return expand(g, shape=tuple(x.shape))
 
 
 def _count(x: Any, dim: tuple[int, ...]) -> int:
@@ -269,7 +288,7 @@ def _count(x: Any, dim: tuple[int, ...]) -> int:
 sum_all = defop(
     "sum",
     lambda x: np.sum(x, dtype=np.int64 if x.dtype.kind in "biu" else None),
-    (lambda g, out, x: g.expand(tuple(x.shape)),),
+    (lambda g, out, x: expand(g, shape=tuple(x.shape)),),
     node="SumBackward0",
     rule="grad_self = grad expanded to self's shape",
 )
@@ -283,7 +302,7 @@ sum_dim = defop(
 mean = defop(
     "mean",
     lambda x: np.divide(np.sum(x), x.size),  # np.mean would warn on empty input
-    (lambda g, out, x: g.expand(tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
+    (lambda g, out, x: expand(g, shape=tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
     node="MeanBackward0",
     quiet=True,  # the mean of nothing is nan, silently, as in PyTorch
     rule="grad_self = grad / numel, expanded",
@@ -298,9 +317,9 @@ mean_dim = defop(
 )
 
 
-def _evenly(g: Tensor, out: Tensor, x: Tensor) -> Tensor:
-    mask = x._data == out._data
-    return g * const(mask / mask.sum(dtype=x._data.dtype))
+def _evenly(g: Any, out: Any, x: Any) -> Any:
+    mask = raw(x) == raw(out)
+    return g * (mask / mask.sum(dtype=np_dtype(x)))
 
 
 def _pick(x: np.ndarray, dim: int, keepdim: bool, indices: np.ndarray) -> np.ndarray:
@@ -308,10 +327,10 @@ def _pick(x: np.ndarray, dim: int, keepdim: bool, indices: np.ndarray) -> np.nda
     return picked if keepdim else np.squeeze(picked, dim)
 
 
-def _pick_backward(g: Tensor, out: Any, x: Any, dim: int, keepdim: bool, indices: Any) -> Tensor:
-    mask = np.zeros(tuple(x.shape), x.dtype.np_type)
+def _pick_backward(g: Any, out: Any, x: Any, dim: int, keepdim: bool, indices: Any) -> Any:
+    mask = np.zeros(tuple(x.shape), np_dtype(x))
     np.put_along_axis(mask, np.expand_dims(indices, dim), 1, axis=dim)
-    return (g if keepdim else g.unsqueeze(dim)) * const(mask)
+    return (g if keepdim else unsqueeze(g, dim=dim)) * mask
 
 
 max_all = defop(
@@ -399,10 +418,10 @@ def _bmm_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return x @ y
 
 
-mm = defop(
+mm: OpDef = defop(
     "mm",
     _mm_forward,
-    (lambda g, out, x, y: g.mm(y.t()), lambda g, out, x, y: x.t().mm(g)),
+    (lambda g, out, x, y: mm(g, t(y)), lambda g, out, x, y: mm(t(x), g)),
     saves="OO",
     rule="grad_self = grad @ mat2ᵀ; grad_mat2 = selfᵀ @ grad",
 )
@@ -413,22 +432,22 @@ dot = defop(
     saves="OO",
     rule="grad_self = grad * tensor; grad_tensor = grad * self",
 )
-mv = defop(
+mv: OpDef = defop(
     "mv",
     _mv_forward,
     (
-        lambda g, out, x, y: g.reshape((-1, 1)).mm(y.reshape((1, -1))),
-        lambda g, out, x, y: x.t().mv(g),
+        lambda g, out, x, y: mm(g.reshape((-1, 1)), y.reshape((1, -1))),
+        lambda g, out, x, y: mv(t(x), g),
     ),
     saves="OO",
     rule="grad_self = grad ⊗ vec; grad_vec = selfᵀ @ grad",
 )
-bmm = defop(
+bmm: OpDef = defop(
     "bmm",
     _bmm_forward,
     (
-        lambda g, out, x, y: g.bmm(y.transpose(1, 2)),
-        lambda g, out, x, y: x.transpose(1, 2).bmm(g),
+        lambda g, out, x, y: bmm(g, transpose(y, dim0=1, dim1=2)),
+        lambda g, out, x, y: bmm(transpose(x, dim0=1, dim1=2), g),
     ),
     saves="OO",
     rule="grad_self = grad @ mat2ᵀ (per batch); grad_mat2 = selfᵀ @ grad",
@@ -438,26 +457,26 @@ addmm = defop(
     lambda b, x, y: b + _mm_forward(x, y),
     (
         lambda g, out, b, x, y: g,
-        lambda g, out, b, x, y: g.mm(y.t()),
-        lambda g, out, b, x, y: x.t().mm(g),
+        lambda g, out, b, x, y: mm(g, t(y)),
+        lambda g, out, b, x, y: mm(t(x), g),
     ),
     saves="-OO",
     rule="grad_bias = grad; grad_mat1 = grad @ mat2ᵀ; grad_mat2 = mat1ᵀ @ grad",
 )
 
 # --- shape and view ops (backward needs only the input's shape) ---------------------------------
-t = defop("t", np.transpose, (lambda g, out, x: g.t(),), view=True, rule="grad_self = gradᵀ")
-transpose = defop(
+t: OpDef = defop("t", np.transpose, (lambda g, out, x: t(g),), view=True, rule="grad_self = gradᵀ")
+transpose: OpDef = defop(
     "transpose",
     lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
-    (lambda g, out, x, dim0, dim1: g.transpose(dim0, dim1),),
+    (lambda g, out, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
     view=True,
     rule="grad_self = grad with dim0 and dim1 swapped back",
 )
-permute = defop(
+permute: OpDef = defop(
     "permute",
     lambda x, dims: np.transpose(x, dims),
-    (lambda g, out, x, dims: g.permute(tuple(np.argsort(dims))),),
+    (lambda g, out, x, dims: permute(g, dims=tuple(int(d) for d in np.argsort(dims))),),
     view=True,
     rule="grad_self = grad permuted back",
 )
@@ -512,7 +531,7 @@ unsqueeze = defop(
     view=True,
     rule="grad_self = grad with dim removed",
 )
-expand = defop(
+expand: OpDef = defop(
     "expand",
     lambda x, shape: np.broadcast_to(x, shape),
     (lambda g, out, x, shape: g,),
@@ -530,13 +549,13 @@ def _put_forward(base: np.ndarray, values: Any, key: Any, accumulate: bool) -> n
     return out
 
 
-def _put_base_backward(g: Tensor, out: Any, base: Any, values: Any, key: Any, accumulate: bool):
+def _put_base_backward(g: Any, out: Any, base: Any, values: Any, key: Any, accumulate: bool):
     if accumulate:
         return g
     return index_put(g, 0.0, key=key, accumulate=False)
 
 
-def _put_values_backward(g: Tensor, out: Any, base: Any, values: Any, key: Any, accumulate: bool):
+def _put_values_backward(g: Any, out: Any, base: Any, values: Any, key: Any, accumulate: bool):
     return OPS["index"](g, key=key)  # the gradient of the values is the indexed gradient
 
 
@@ -558,13 +577,13 @@ copy_slices = defop(
 copy_slices.node_cls.name = lambda self: "minigrad::autograd::CopySlices"  # type: ignore[method-assign]
 
 
-def _scatter_back(g: Tensor, out: Any, x: Any, key: Any) -> Tensor:
+def _scatter_back(g: Any, out: Any, x: Any, key: Any) -> Any:
     """Gradient of x[key]: g put back where it came from, zeros elsewhere (summing repeats).
 
     With create_graph this records IndexPutImplBackward0 for select and slice too, where
     PyTorch records SelectBackwardBackward0 / SliceBackwardBackward0 (same values).
     """
-    return index_put(zeros_of(x), g, key=key, accumulate=True)
+    return index_put(zeros_of(x, g), g, key=key, accumulate=True)
 
 
 select = defop(
@@ -594,7 +613,7 @@ def _cat_forward(*arrays: np.ndarray, dim: int) -> np.ndarray:
     return np.concatenate(arrays, axis=dim)
 
 
-def _cat_backward(g: Tensor, out: Any, *xs: Any, dim: int) -> tuple[Tensor, ...]:
+def _cat_backward(g: Any, out: Any, *xs: Any, dim: int) -> tuple[Any, ...]:
     grads, start = [], 0
     for x in xs:
         stop = start + x.shape[dim]
@@ -608,7 +627,7 @@ cat = defop("cat", _cat_forward, _cat_backward, rule="grad_tensors[i] = grad's i
 stack = defop(
     "stack",
     lambda *arrays, dim: np.stack(arrays, axis=dim),
-    lambda g, out, *xs, dim: tuple(g.select(dim, i) for i in range(len(xs))),
+    lambda g, out, *xs, dim: tuple(select(g, key=(np.s_[:],) * dim + (i,)) for i in range(len(xs))),
     rule="grad_tensors[i] = grad selected at i along dim",
 )
 
@@ -628,7 +647,7 @@ def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
 softmax = defop(
     "softmax",
     _softmax,
-    (lambda g, out, x, dim: out * (g - (g * out).sum(dim=dim, keepdim=True)),),
+    (lambda g, out, x, dim: out * (g - sum_dim(g * out, dim=(dim,), keepdim=True)),),
     saves_out=True,
     float_op=True,
     rule="grad_self = result * (grad - Σ(grad * result))",
@@ -636,7 +655,7 @@ softmax = defop(
 log_softmax = defop(
     "log_softmax",
     _log_softmax,
-    (lambda g, out, x, dim: g - exp(out) * g.sum(dim=dim, keepdim=True),),
+    (lambda g, out, x, dim: g - exp(out) * sum_dim(g, dim=(dim,), keepdim=True),),
     saves_out=True,
     float_op=True,
     rule="grad_self = grad - exp(result) * Σgrad",
@@ -647,8 +666,8 @@ def _reduce(v: np.ndarray, reduction: str) -> np.ndarray:
     return v.mean() if reduction == "mean" else v.sum() if reduction == "sum" else v
 
 
-def _mse_grad(g: Tensor, x: Tensor, y: Any, reduction: str) -> Tensor:
-    scale = 2.0 / x.numel() if reduction == "mean" else 2.0
+def _mse_grad(g: Any, x: Any, y: Any, reduction: str) -> Any:
+    scale = 2.0 / raw(x).size if reduction == "mean" else 2.0
     return g * (x - y) * scale
 
 
@@ -678,13 +697,13 @@ def _nll_forward(x: np.ndarray, target: np.ndarray, reduction: str, ignore_index
     return losses.sum() if reduction == "sum" else losses
 
 
-def _nll_backward(g: Tensor, out: Any, x: Any, target: np.ndarray, reduction: str, ignore_index):
+def _nll_backward(g: Any, out: Any, x: Any, target: np.ndarray, reduction: str, ignore_index):
     key, keep = _nll_rows(x, target, ignore_index)
-    weight = np.where(keep, -1.0, 0.0).astype(x.dtype.np_type)
+    weight = np.where(keep, -1.0, 0.0).astype(np_dtype(x))
     if reduction == "mean":
         weight = weight / keep.sum()
-    picked = const(weight) * g if reduction != "none" else g * const(weight)
-    return index_put(zeros_of(x), picked, key=key, accumulate=True)
+    picked = mul(const(weight, g), g) if reduction != "none" else g * weight
+    return index_put(zeros_of(x, g), picked, key=key, accumulate=True)
 
 
 nll_loss = defop(

@@ -497,14 +497,17 @@ def _dims(shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(map(str, shape)) + "]"
 
 
+NO_EDGE: tuple[None, int] = (None, 0)  # the `next_functions` entry of an input without grad
+
+
 def edge_of(value: Any) -> tuple[Node | None, int]:
-    """The `next_functions` entry for an input: its grad_fn, its AccumulateGrad, or None."""
+    """The `next_functions` entry for an input: its grad_fn, its AccumulateGrad, or NO_EDGE."""
     if isinstance(value, Tensor):
         if value.grad_fn is not None:
             return (value.grad_fn, 0)
         if value._requires_grad:
             return (accumulator(value), 0)
-    return (None, 0)
+    return NO_EDGE
 
 
 def normalize_dim(dim: int, ndim: int) -> int:
