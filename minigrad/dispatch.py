@@ -17,9 +17,9 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
-from minigrad.function import BACKWARD_TWICE, Node
+from minigrad.function import BACKWARD_TWICE, Node, accumulator
 from minigrad.grad_mode import _state
-from minigrad.tensor import NO_EDGE, Size, Tensor, edge_of
+from minigrad.tensor import NO_EDGE, Size, Tensor
 
 OPS: dict[str, OpDef] = {}
 # one function returning a gradient per input, or one function per input (derivatives.yaml)
@@ -89,6 +89,7 @@ class OpDef:
         self.saves, self.saves_out, self.float_op = saves, saves_out, float_op
         self.view, self.quiet = view, quiet
         self.may_save = saves_out or saves_attrs or any(c in "SO" for c in saves)
+        self.codes = saves or "-"  # the last code stands for any further inputs (cat, stack)
         node_name = node or "".join(p.title() for p in name.strip("_").split("_")) + "Backward0"
         self.node_cls: type[OpNode] = type(node_name, (OpNode,), {"__slots__": (), "op": self})
 
@@ -180,25 +181,32 @@ def _promoted(args: tuple[Any, ...]) -> dtypes.dtype:
 
 def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.ndarray) -> Tensor:
     """Make the node for one op call and the output tensor that points to it."""
-    edges = tuple([edge_of(a) for a in args])
-    node = op.node_cls(edges)
-    needing = len(edges) - edges.count(NO_EDGE)  # how many inputs require grad
+    edges: list[tuple[Node | None, int]] = []
+    needing = 0  # how many inputs require grad
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            edges.append((a.grad_fn if a.grad_fn is not None else accumulator(a), 0))
+            needing += 1
+        else:
+            edges.append(NO_EDGE)
+    node = op.node_cls(tuple(edges))
     inputs: list[Any] = []
     saved: list[tuple[list[int], int, Any]] = []
-    codes, last = op.saves, op.saves[-1:] or "-"
+    codes = op.codes
     for i, a in enumerate(args):
         if isinstance(a, np.ndarray):  # a constant inside a rule run on Tensors
             a = Tensor._make(a)
         elif not isinstance(a, Tensor):
             inputs.append(a)
             continue
-        code = codes[i] if i < len(codes) else last
+        code = codes[i] if i < len(codes) else codes[-1]
         # "S": always saved; "O": saved if another input requires grad
         if code == "S" or (code == "O" and needing > (edges[i] is not NO_EDGE)):
             saved.append((a._version, a._version[0], a))
             inputs.append(a)
         else:
-            inputs.append(meta_of(a))
+            arr = a._data
+            inputs.append(_shared_meta(arr.shape, arr.dtype))
     node._inputs = tuple(inputs)
     node._attrs = attrs
     node._saved = tuple(saved)
@@ -256,8 +264,10 @@ class OpNode(Node):
             if out is not None:
                 result = Tensor._make(out, self if _state.enabled else None)
             args = inputs
-        else:
+        elif self._saved:  # the rule reads the saved tensors' arrays
             args = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
+        else:
+            args = inputs
         if isinstance(rule, tuple):  # one formula per input: run only those that are needed
             grads = [
                 None if edge[0] is None else f(grad, result, *args, **attrs)
@@ -275,7 +285,10 @@ class OpNode(Node):
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""
         if self._has_saved:
-            self._inputs = tuple([meta_of(a) if isinstance(a, Tensor) else a for a in self._inputs])
+            if self._saved:
+                self._inputs = tuple(
+                    [meta_of(a) if isinstance(a, Tensor) else a for a in self._inputs]
+                )
             self._saved = ()
             self._out = None
             self._freed = True

@@ -138,7 +138,12 @@ class Tensor(TensorMethods):
     def _make(cls, arr: np.ndarray, node: Node | None = None) -> Tensor:
         """Wrap a numpy array without copying; `node` becomes grad_fn."""
         t = object.__new__(cls)
-        _init(t, arr, node)
+        t._data = arr  # the same fields as _init, set here: this runs for every op
+        t.grad_fn = node
+        t._requires_grad = node is not None
+        t._grad = t._acc = t._hooks = t._base = None
+        t._version = VersionCounter((0,))
+        t._retains_grad = False
         return t
 
     # --- data -------------------------------------------------------------------------------
