@@ -46,7 +46,7 @@ def _roots(outputs: list[Tensor], grads: list[Any]) -> list[tuple[Any, Tensor]]:
                 tensor=out,
             )
         if g is None:
-            if out.numel() != 1:
+            if out._data.size != 1:
                 raise runtime(
                     "nonscalar_backward",
                     "grad can be implicitly created only for scalar outputs",
@@ -56,7 +56,7 @@ def _roots(outputs: list[Tensor], grads: list[Any]) -> list[tuple[Any, Tensor]]:
             g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, out._data.dtype))
-        if g.shape != out.shape:
+        if g._data.shape != out._data.shape:
             raise runtime(
                 "gradient_shape",
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] "

@@ -99,10 +99,10 @@ class OpDef:
         With numpy arrays and no Tensor among `args` (as backward rules run during a plain
         backward), this is just the numpy forward: no Tensor, no node, no dtype rules.
         """
+        if not isinstance(args[0], Tensor) and _numpy_only(args):
+            return self.forward(*args, **attrs)
         arrays, grad_in = _unwrap(self, args)
-        if arrays is None:  # no Tensor argument
-            if any(isinstance(a, (np.ndarray, np.generic)) for a in args):
-                return self.forward(*args, **attrs)
+        if arrays is None:  # Python numbers only: the result is still a Tensor
             arrays = list(args)
         try:
             if self.quiet:
@@ -132,6 +132,17 @@ def defop(name: str, forward: Callable[..., Any], backward: Backward, **kw: Any)
     row = OpDef(name, forward, backward, **kw)
     OPS[name] = row
     return row
+
+
+def _numpy_only(args: tuple[Any, ...]) -> bool:
+    """True when no argument is a Tensor and some argument is a numpy array or scalar."""
+    arrays = False
+    for a in args:
+        if isinstance(a, Tensor):
+            return False
+        if isinstance(a, (np.ndarray, np.generic)):
+            arrays = True
+    return arrays
 
 
 def _unwrap(op: OpDef, args: tuple[Any, ...]) -> tuple[list[Any] | None, bool]:

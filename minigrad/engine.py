@@ -77,7 +77,7 @@ def run_backward(
     Returns the incoming gradient of each captured node that received one.
     """
     __tracebackhide__ = True  # IPython shows the user's line, not ours
-    order = graph.toposort([n for n, _ in roots])
+    order = graph.creation_order([n for n, _ in roots])
     keep = _needed(order, set(capture)) if capture is not None else None
     arrays = not create_graph
     buffers: dict[Node, Any] = {}

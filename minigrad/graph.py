@@ -7,6 +7,7 @@ No gradient maths and no drawing here; nothing recurses, so any depth works.
 
 from __future__ import annotations
 
+import operator
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,29 @@ def toposort(roots: Sequence[Any]) -> list[Any]:
             if child is not None and id(child) not in seen:
                 stack.append((child, False))
     return order
+
+
+def creation_order(roots: Sequence[Any]) -> list[Any]:
+    """Every minigrad node reachable from `roots`, oldest first: also an order with inputs first.
+
+    A node is always created after the nodes of its inputs, so sorting by creation number
+    (`_seq`) is a topological order, and cheaper than `toposort`'s two visits per node.
+    Newest first is the order PyTorch's engine runs nodes in.
+
+    Args:
+        roots: the starting nodes; `None` entries are skipped.
+    """
+    seen = {r for r in roots if r is not None}
+    stack = list(seen)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None and child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return sorted(seen, key=_creation_number)
+
+
+_creation_number = operator.attrgetter("_seq")
 
 
 def edges(nodes: Sequence[Any]) -> Iterator[tuple[Any, Any, int]]:

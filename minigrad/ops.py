@@ -663,7 +663,9 @@ log_softmax = defop(
 
 
 def _reduce(v: np.ndarray, reduction: str) -> np.ndarray:
-    return v.mean() if reduction == "mean" else v.sum() if reduction == "sum" else v
+    if reduction == "mean":  # v.mean() without numpy's Python wrapper; nan for no element
+        return np.add.reduce(v, axis=None) / v.size if v.size else np.full((), np.nan, v.dtype)
+    return np.add.reduce(v, axis=None) if reduction == "sum" else v
 
 
 def _mse_grad(g: Any, x: Any, y: Any, reduction: str) -> Any:

@@ -121,17 +121,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         weight: (out_features, in_features).
         bias: (out_features) or None.
     """
-    if input.ndim == 0 or weight.ndim == 0:
+    ndim = input._data.ndim  # numpy's ndim and dtype: cheaper than the Tensor properties
+    if ndim == 0 or weight._data.ndim == 0:
         raise runtime(
             "matmul_shape",
             "both arguments to linear need to be at least 1D, but they are "
             f"{input.ndim}D and {weight.ndim}D",
         )
-    if input.dtype != weight.dtype:
+    if input._data.dtype != weight._data.dtype:
         raise _dtype_mismatch(input, weight, bias is not None)
     if bias is None:
-        return input.mm(weight.t()) if input.ndim == 2 else input.matmul(weight.t())
-    if input.ndim == 2:
+        return input.mm(weight.t()) if ndim == 2 else input.matmul(weight.t())
+    if ndim == 2:
         return ops.addmm(bias, input, weight.t())
     rows = input.view(1, -1) if input.ndim == 1 else input.reshape(-1, input.shape[-1])
     out = ops.addmm(bias, rows, weight.t())
@@ -181,7 +182,8 @@ def mse_loss(
     """
     if weight is not None:
         raise NotImplementedError("minigrad's mse_loss does not support weight")
-    if target.shape != input.shape:
+    same_shape = target._data.shape == input._data.shape
+    if not same_shape:
         warnings.warn(
             f"Using a target size ({target.size()}) that is different to the input size "
             f"({input.size()}). This will likely lead to incorrect results due to broadcasting. "
@@ -193,7 +195,7 @@ def mse_loss(
         if size_average is not None or reduce is not None
         else reduction
     )
-    if target.shape != input.shape:
+    if not same_shape:
         message = broadcast_message([tuple(input.shape), tuple(target.shape)])
         if message:
             raise runtime("broadcast", message, shapes=[input.shape, target.shape])
