@@ -112,3 +112,21 @@ def test_import_scan_sees_function_level_and_dynamic_imports() -> None:
         ("numpy", None, 1),
         ("torch", "f", 3),
     ]
+
+
+def test_import_minigrad_leaves_numpy_random_for_the_first_draw() -> None:
+    # numpy.random (with hashlib, secrets, ...) was half of minigrad's own start-up time
+    assert "numpy.random" not in modules_loaded_by_import()
+
+
+def test_first_draw_without_a_seed_is_the_stream_of_manual_seed_0() -> None:
+    code = (
+        "import minigrad\n"
+        "first = minigrad.randn(3).tolist()\n"
+        "minigrad.manual_seed(0)\n"
+        "print(first == minigrad.randn(3).tolist(), minigrad.initial_seed())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["True", "0"]
