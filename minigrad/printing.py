@@ -9,7 +9,6 @@ tensors with more than `threshold` elements show `edgeitems` at each end of ever
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -21,15 +20,18 @@ from minigrad import dtypes
 __all__ = ["format_tensor", "get_printoptions", "printoptions", "set_printoptions"]
 
 
-@dataclasses.dataclass
 class _PrintOptions:
-    """torch's PRINT_OPTS: digits, summarising threshold, edge items, line width, sci mode."""
+    """torch's PRINT_OPTS: digits, summarising threshold, edge items, line width, sci mode.
 
-    precision: int = 4
-    threshold: float = 1000
-    edgeitems: int = 3
-    linewidth: int = 80
-    sci_mode: bool | None = None
+    A plain class: a dataclass would import `dataclasses` (and `copy`) at start-up for it alone.
+    """
+
+    def __init__(self) -> None:
+        self.precision: int = 4
+        self.threshold: float = 1000
+        self.edgeitems: int = 3
+        self.linewidth: int = 80
+        self.sci_mode: bool | None = None
 
 
 _OPTS = _PrintOptions()
@@ -79,7 +81,7 @@ def set_printoptions(
 
 def get_printoptions() -> dict[str, Any]:
     """The current print options, as keyword arguments for `set_printoptions`."""
-    return dataclasses.asdict(_OPTS)
+    return dict(vars(_OPTS))
 
 
 @contextlib.contextmanager
