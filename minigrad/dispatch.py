@@ -19,7 +19,7 @@ from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
 from minigrad.function import BACKWARD_TWICE, Node, accumulator
 from minigrad.grad_mode import _state
-from minigrad.tensor import NO_EDGE, Size, Tensor
+from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
 
 OPS: dict[str, OpDef] = {}
 # one function returning a gradient per input, or one function per input (derivatives.yaml)
@@ -202,26 +202,30 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
             edges.append(NO_EDGE)
     node = op.node_cls(tuple(edges))
     inputs: list[Any] = []
-    saved: list[tuple[list[int], int, Any]] = []
+    versions: list[int | None] = []  # the version of each saved tensor, None for the others
+    saves = False
     codes = op.codes
     for i, a in enumerate(args):
         if isinstance(a, np.ndarray):  # a constant inside a rule run on Tensors
             a = Tensor._make(a)
         elif not isinstance(a, Tensor):
             inputs.append(a)
+            versions.append(None)
             continue
         code = codes[i] if i < len(codes) else codes[-1]
         # "S": always saved; "O": saved if another input requires grad
         if code == "S" or (code == "O" and needing > (edges[i] is not NO_EDGE)):
-            saved.append((a._version, a._version[0], a))
             inputs.append(a)
+            versions.append(a._version[0])
+            saves = True
         else:
             arr = a._data
             inputs.append(_shared_meta(arr.shape, arr.dtype))
+            versions.append(None)
     node._inputs = tuple(inputs)
     node._attrs = attrs
-    node._saved = tuple(saved)
-    node._has_saved = op.may_save or bool(saved)
+    node._saved = tuple(versions) if saves else None
+    node._has_saved = op.may_save or saves
     node._freed = False
     node._out = out if op.saves_out else None
     result = Tensor._make(out, node)
@@ -230,7 +234,8 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
         base = args[0]._base if args[0]._base is not None else args[0]
         result._base = base if base.grad_fn is None else None
     if op.saves_out:
-        node._out_saved = (result._version, result._version[0])
+        node._out_counter = result._version
+        node._out_version = result._version[0]
     node._out_ref = weakref.ref(result)
     return result
 
@@ -238,15 +243,25 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
 class OpNode(Node):
     """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`)."""
 
-    __slots__ = ("_inputs", "_attrs", "_saved", "_has_saved", "_freed", "_out", "_out_saved")
+    __slots__ = (
+        "_inputs",
+        "_attrs",
+        "_saved",
+        "_has_saved",
+        "_freed",
+        "_out",
+        "_out_counter",
+        "_out_version",
+    )
     takes_arrays = True  # apply() accepts a numpy gradient (see Node.takes_arrays)
     _inputs: tuple[Any, ...]
     _attrs: dict[str, Any]
-    _saved: tuple[tuple[list[int], int, Any], ...]
+    _saved: tuple[int | None, ...] | None  # per input: the version saved, or None
     _has_saved: bool
     _freed: bool
     _out: np.ndarray | None
-    _out_saved: tuple[list[int], int]
+    _out_counter: VersionCounter
+    _out_version: int
     op: OpDef
 
     def apply(self, grad: Any) -> tuple[Any, ...]:
@@ -258,12 +273,13 @@ class OpNode(Node):
         """
         if self._freed:
             raise runtime("backward_twice", BACKWARD_TWICE, node=self)
-        for counter, expected, t in self._saved:
-            if counter[0] != expected:
-                raise _modified(t, expected, t.grad_fn)
+        if self._saved is not None:
+            for t, expected in zip(self._inputs, self._saved):
+                if expected is not None and t._version[0] != expected:
+                    raise _modified(t, expected, t.grad_fn)
         out = self._out
         if out is not None:
-            counter, expected = self._out_saved
+            counter, expected = self._out_counter, self._out_version
             if counter[0] != expected:
                 saved = Tensor._make(out)
                 saved._version = counter  # report the output's current version, as PyTorch does
@@ -275,7 +291,7 @@ class OpNode(Node):
             if out is not None:
                 result = Tensor._make(out, self if _state.enabled else None)
             args = inputs
-        elif self._saved:  # the rule reads the saved tensors' arrays
+        elif self._saved is not None:  # the rule reads the saved tensors' arrays
             args = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
         else:
             args = inputs
@@ -296,11 +312,11 @@ class OpNode(Node):
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""
         if self._has_saved:
-            if self._saved:
+            if self._saved is not None:
                 self._inputs = tuple(
                     [meta_of(a) if isinstance(a, Tensor) else a for a in self._inputs]
                 )
-            self._saved = ()
+            self._saved = None
             self._out = None
             self._freed = True
 
@@ -429,7 +445,7 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         node._inputs = (old,) + node._inputs[1:]
         # only input 0 is replaced: if t is also another input (y *= y), its saved entry keeps
         # the version check, and backward fails as in PyTorch
-        node._saved = ((old._version, 0, old),) + node._saved[1:]
+        node._saved = (0,) + (node._saved or (None,))[1:]
     if result._data.shape != t._data.shape:
         raise runtime(
             "broadcast",
@@ -454,7 +470,7 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         node._out_ref = weakref.ref(t)
         if isinstance(node, OpNode) and node._out is not None:
             node._out = t._data
-            node._out_saved = (t._version, t._version[0])
+            node._out_counter, node._out_version = t._version, t._version[0]
     return t
 
 

@@ -107,7 +107,7 @@ class Tensor(TensorMethods):
         "grad_fn",
         "_requires_grad",
         "_grad",
-        "_version",
+        "_vc",
         "_acc",
         "_hooks",
         "_retains_grad",
@@ -119,7 +119,7 @@ class Tensor(TensorMethods):
     grad_fn: Node | None
     _requires_grad: bool
     _grad: Tensor | None
-    _version: list[int]
+    _vc: VersionCounter | None
     _acc: Any
     _hooks: list[Any] | None
     _retains_grad: bool
@@ -142,7 +142,7 @@ class Tensor(TensorMethods):
         t.grad_fn = node
         t._requires_grad = node is not None
         t._grad = t._acc = t._hooks = t._base = None
-        t._version = VersionCounter((0,))
+        t._vc = None  # made on first use: most tensors are never saved, viewed or changed in place
         t._retains_grad = False
         return t
 
@@ -381,8 +381,16 @@ class Tensor(TensorMethods):
         return self._retains_grad
 
     @property
-    def _version_value(self) -> int:
-        return self._version[0]
+    def _version(self) -> VersionCounter:
+        """How many times the data was changed in place (shared with views), as PyTorch's."""
+        counter = self._vc
+        if counter is None:
+            counter = self._vc = VersionCounter((0,))
+        return counter
+
+    @_version.setter
+    def _version(self, counter: VersionCounter) -> None:
+        self._vc = counter
 
     def retain_grad(self) -> None:
         """Keep `.grad` for this non-leaf tensor during backward (a no-op on leaves)."""
@@ -485,7 +493,7 @@ def _init(t: Tensor, arr: np.ndarray, node: Node | None) -> None:
     t.grad_fn = node
     t._requires_grad = node is not None
     t._grad = None
-    t._version = VersionCounter((0,))
+    t._vc = None
     t._acc = None
     t._hooks = None
     t._retains_grad = False
