@@ -271,43 +271,43 @@ class OpNode(Node):
         arrays and makes no Tensor. With a Tensor `grad` (create_graph, the stepper) the rule
         runs on Tensors, so its operations are recorded when grad mode is on.
         """
+        if self._has_saved:
+            self._check_saved()
+        inputs, attrs = self._inputs, self._attrs
+        result: Any = self._out  # the output's array, or a Tensor of it (below)
+        if isinstance(grad, Tensor):
+            if result is not None:
+                result = Tensor._make(result, self if _state.enabled else None)
+            args = inputs
+        elif self._saved is not None:  # the rule reads the saved tensors' arrays
+            args = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
+        else:
+            args = inputs
+        rule = self.op.backward
+        grads: list[Any] = []
+        if isinstance(rule, tuple):  # one formula per input: run only those that are needed
+            for f, inp, (child, _) in zip(rule, inputs, self.next_functions):
+                g = None if child is None else f(grad, result, *args, **attrs)
+                grads.append(None if g is None else fit(g, inp))
+        else:
+            for g, inp, (child, _) in zip(
+                rule(grad, result, *args, **attrs), inputs, self.next_functions
+            ):
+                grads.append(None if g is None or child is None else fit(g, inp))
+        return tuple(grads)
+
+    def _check_saved(self) -> None:
+        """PyTorch's errors for a node already freed, or a saved tensor changed in place."""
         if self._freed:
             raise runtime("backward_twice", BACKWARD_TWICE, node=self)
         if self._saved is not None:
             for t, expected in zip(self._inputs, self._saved):
                 if expected is not None and t._version[0] != expected:
                     raise _modified(t, expected, t.grad_fn)
-        out = self._out
-        if out is not None:
-            counter, expected = self._out_counter, self._out_version
-            if counter[0] != expected:
-                saved = Tensor._make(out)
-                saved._version = counter  # report the output's current version, as PyTorch does
-                raise _modified(saved, expected, self)
-        rule, inputs, attrs = self.op.backward, self._inputs, self._attrs
-        edges = self.next_functions
-        result: Any = out
-        if isinstance(grad, Tensor):
-            if out is not None:
-                result = Tensor._make(out, self if _state.enabled else None)
-            args = inputs
-        elif self._saved is not None:  # the rule reads the saved tensors' arrays
-            args = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
-        else:
-            args = inputs
-        if isinstance(rule, tuple):  # one formula per input: run only those that are needed
-            grads = [
-                None if edge[0] is None else f(grad, result, *args, **attrs)
-                for f, edge in zip(rule, edges)
-            ]
-        else:
-            grads = rule(grad, result, *args, **attrs)
-        return tuple(
-            [
-                None if g is None or edge[0] is None else fit(g, inp)
-                for g, inp, edge in zip(grads, inputs, edges)
-            ]
-        )
+        if self._out is not None and self._out_counter[0] != self._out_version:
+            saved = Tensor._make(self._out)
+            saved._version = self._out_counter  # its current version, as PyTorch reports it
+            raise _modified(saved, self._out_version, self)
 
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 _sequence = itertools.count()
+_recorder = graph.recorder
 
 
 class RemovableHandle:
@@ -44,13 +45,11 @@ class Node:
         self._hooks: dict[str, list[Any]] | None = None
         self._out_ref: Callable[[], Tensor | None] | None = None
         self._meta: dict[str, Any] | None = None
-        log = graph.recorder.log
-        if log is not None or graph.recorder.sites:
+        self._site: tuple[str, int] | None = None
+        if _recorder.log is not None or _recorder.sites:
             self._site = graph.creation_site()
-            if log is not None:
-                log.append(self)
-        else:
-            self._site = None
+            if _recorder.log is not None:
+                _recorder.log.append(self)
 
     def name(self) -> str:
         """The node's class name, as PyTorch names it (`MulBackward0`)."""
