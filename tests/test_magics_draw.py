@@ -6,11 +6,13 @@ import re
 from types import ModuleType
 from typing import Any
 
+import graphviz
 import pytest
 
 import minigrad
+from magics import dot as dots  # `dot` is a DOT-text variable in some tests
 from magics.graph import Graph, draw
-from magics.summary import CHAIN_KEEP, TORCH_WALK_LIMIT
+from magics.summary import CHAIN_KEEP, TORCH_WALK_LIMIT, Summary
 from minigrad.graph import toposort
 
 torch = pytest.importorskip("torch")
@@ -290,3 +292,26 @@ def test_draw_displays_in_ipython_as_svg_and_text_only(ipython: Any) -> None:
     alone = draw(leaf)
     assert repr(alone) == "<Graph: 1 nodes, 0 edges>"
     assert nodes(alone)["n0"][0] == ["leaf", "(2,) float32", "[1., 2.]", "requires_grad=True"]
+
+
+def test_builder_writes_the_lines_digraph_would() -> None:
+    """magics.dot.Builder appends node/edge lines itself (quoting each style once): same bytes."""
+    ctx = dots.Context(summary=Summary([], {}, 0, 0), outputs=[], names={}, by_node={})
+    b = dots.Builder(ctx, "forward")
+    ref = graphviz.Digraph("minigrad", comment="forward view")
+    ref.attr(rankdir="TB", nodesep="0.25", ranksep="0.35")
+    ref.attr("node", fontname=dots.FONT, fontsize="10", style="filled", penwidth="1")
+    ref.attr("edge", arrowsize="0.7")
+    texts = [['a "b" <i>c</i>', "x\\"], ["<html>"], ["0.1"], ["node"], ['a "b" <i>c</i>', "x\\"]]
+    for k, raw in enumerate(texts):
+        lines = [dots.escape(text) for text in raw]
+        extra = {"fontname": dots.VALUE_FONT} if k % 2 else {"style": "filled,dashed"}
+        b.node(lines, "white", "box", k == 3, **extra)
+        marked = {"color": dots.HIGHLIGHT_COLOR, "penwidth": dots.HIGHLIGHT_WIDTH} if k == 3 else {}
+        label = dots.join_lines(lines, left=k % 2 == 1)
+        ref.node(f"n{k}", graphviz.nohtml(label), fillcolor="white", shape="box", **extra, **marked)
+    b.edge("n0", "n1")
+    b.edge("n1", "n2", style="dashed")
+    ref.edge("n0", "n1")
+    ref.edge("n1", "n2", style="dashed")
+    assert b.source() == ref.source
