@@ -287,7 +287,10 @@ class OpNode(Node):
         grads: list[Any] = []
         if isinstance(rule, tuple):  # one formula per input: run only those that are needed
             for f, inp, (child, _) in zip(rule, inputs, self.next_functions):
-                g = None if child is None else f(grad, result, *args, **attrs)
+                if child is None:
+                    grads.append(None)
+                    continue
+                g = f(grad, result, *args, **attrs) if attrs else f(grad, result, *args)
                 grads.append(None if g is None else fit(g, inp))
         else:
             for g, inp, (child, _) in zip(
