@@ -100,6 +100,37 @@ print(json.dumps({{"seconds": seconds, "peak_mb": (peak - before) / 1024,
 )
 
 
+# W4 with one library alone: in the benchmark's own process torch's ~170,000 Python objects
+# would be rescanned by every full garbage collection while minigrad builds its graph.
+ALONE = (
+    CPU
+    + """
+import json, statistics, sys
+sys.path.insert(0, {benchmarks!r})
+import numpy as np
+import workloads
+rng = np.random.default_rng(1)
+x0 = rng.uniform(-1, 1, ()).astype(np.float32)
+c0 = np.full((), 0.5, np.float32)
+if {lib!r} == "numpy":
+    run = lambda: workloads.chain_numpy(x0, c0, {n})
+else:
+    import {lib} as lib
+    if {lib!r} == "torch":
+        lib.set_num_threads(1)
+    run = lambda: workloads.chain(lib, x0, c0, {n})
+value, grad = run()  # the warm-up; its results are compared across the libraries
+samples = []
+for _ in range({repeats}):
+    start = cpu()
+    run()
+    samples.append(cpu() - start)
+print(json.dumps({{"seconds": statistics.median(samples), "value": float(value),
+                  "grad": float(grad)}}))
+"""
+)
+
+
 def run_probe(script: str) -> dict[str, Any]:
     """Run `script` in a fresh interpreter (repo root on sys.path) and parse its JSON output.
 
@@ -144,3 +175,15 @@ def shell_latency(repeats: int) -> dict[str, float]:
 def million_chain(n: int) -> dict[str, float]:
     """A chain of `n` scalar minigrad ops then backward: seconds and peak extra memory (MB)."""
     return run_probe(MILLION.format(n=n))
+
+
+def chain_alone(lib: str, n: int, repeats: int) -> dict[str, float]:
+    """W4's chain of `n` scalar ops with `lib` alone in a fresh interpreter: median seconds.
+
+    Args:
+        lib: "minigrad", "torch" or "numpy" (by hand).
+        n: the number of ops.
+        repeats: timed runs after one warm-up.
+    """
+    benchmarks = str(ROOT / "benchmarks")
+    return run_probe(ALONE.format(lib=lib, n=n, repeats=repeats, benchmarks=benchmarks))

@@ -48,22 +48,23 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def median_time(fn: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
-    """Median CPU seconds of `fn()` over `repeats` calls, after `warmup` calls.
+def median_times(fns: Mapping[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median CPU seconds of each function, timed in turns (a, b, c, a, b, c, ...).
+
+    Taking turns spreads the machine's slow and fast moments over all of them alike, where
+    timing one library's runs after the other's would hand a slow spell to one of them.
 
     Args:
-        fn: the work to time.
-        repeats: how many timed calls.
-        warmup: untimed calls first.
+        fns: name -> the work to time (already warmed up).
+        repeats: how many timed calls of each.
     """
-    for _ in range(warmup):
-        fn()
-    samples = []
+    samples: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeats):
-        start = cpu_seconds()
-        fn()
-        samples.append(cpu_seconds() - start)
-    return statistics.median(samples)
+        for name, fn in fns.items():
+            start = cpu_seconds()
+            fn()
+            samples[name].append(cpu_seconds() - start)
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 class Table:

@@ -41,3 +41,22 @@ def test_bench_check_equal_rejects_a_difference() -> None:
     good = [np.ones(3)]
     with pytest.raises(AssertionError, match="torch result 0 differs"):
         workloads.check_equal({"numpy": good, "torch": [np.ones(3) * 1.1]}, 1e-4, 1e-6)
+
+
+def test_bench_chain_alone_runs_each_library_in_a_fresh_process() -> None:
+    import probes  # benchmarks/ is on sys.path (above)
+
+    alone = {lib: probes.chain_alone(lib, 30, 1) for lib in ("minigrad", "numpy")}
+    assert alone["minigrad"]["seconds"] > 0
+    np.testing.assert_allclose(alone["minigrad"]["value"], alone["numpy"]["value"], rtol=1e-5)
+    np.testing.assert_allclose(alone["minigrad"]["grad"], alone["numpy"]["grad"], rtol=1e-4)
+    assert alone["numpy"]["grad"] != 0  # a short chain: the gradient has not vanished yet
+
+
+def test_bench_median_times_takes_turns() -> None:
+    from run import median_times
+
+    calls: list[str] = []
+    times = median_times({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3)
+    assert calls == ["a", "b"] * 3
+    assert set(times) == {"a", "b"} and all(t >= 0 for t in times.values())
