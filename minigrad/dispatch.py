@@ -58,7 +58,7 @@ class OpDef:
     Args:
         name: PyTorch's function name (`mul`).
         forward: numpy forward, `(*arrays, **attrs) -> array`.
-        backward: `(g, out, *inputs, **attrs) -> one gradient or None per input`, on Tensors.
+        backward: `(g, out, *inputs, **attrs) -> one gradient or None per input` (see ops.py).
         node: the backward node's class name (default `<Name>Backward0`).
         rule: the backward rule in words, shown when stepping through backward.
         saves: one letter per input: S saved, O saved if another input requires grad, - never.

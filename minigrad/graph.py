@@ -1,8 +1,10 @@
-"""The one graph walk, shared by backward(), %%trace and the DAG drawing.
+"""The graph walks, shared by backward(), %%trace and the DAG drawing.
 
-Works on any object graph shaped like PyTorch's: a node has `next_functions`, a tuple of
-`(node_or_None, input_nr)` pairs. So the same walk serves minigrad and real torch graphs.
-No gradient maths and no drawing here; nothing recurses, so any depth works.
+`toposort` works on any object graph shaped like PyTorch's: a node has `next_functions`, a
+tuple of `(node_or_None, input_nr)` pairs. So the same walk serves minigrad and real torch
+graphs (%%trace, draw()). backward() uses `creation_order`, the same nodes ordered by their
+creation numbers, which only minigrad nodes have. No gradient maths and no drawing here;
+nothing recurses, so any depth works.
 """
 
 from __future__ import annotations
