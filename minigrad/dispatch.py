@@ -234,8 +234,8 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
         base = args[0]._base if args[0]._base is not None else args[0]
         result._base = base if base.grad_fn is None else None
     if op.saves_out:
-        node._out_counter = result._version
-        node._out_version = result._version[0]
+        node._out_counter = counter = result._version
+        node._out_version = counter[0]
     node._out_ref = weakref.ref(result)
     return result
 

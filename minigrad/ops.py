@@ -281,27 +281,32 @@ def _expand_back(g: Any, x: Any, dim: tuple[int, ...], keepdim: bool) -> Any:
     return expand(g, shape=tuple(x.shape))
 
 
+def _add_up(x: Any, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
+    """np.sum without its Python wrapper (the same reduction: np.sum calls np.add.reduce)."""
+    return np.add.reduce(x, axis=dim, dtype=dtype, keepdims=keepdim)
+
+
 def _count(x: Any, dim: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dim], dtype=np.int64))
 
 
 sum_all = defop(
     "sum",
-    lambda x: np.sum(x, dtype=np.int64 if x.dtype.kind in "biu" else None),
+    lambda x: _add_up(x, None, False, np.int64 if x.dtype.kind in "biu" else None),
     (lambda g, out, x: expand(g, shape=tuple(x.shape)),),
     node="SumBackward0",
     rule="grad_self = grad expanded to self's shape",
 )
 sum_dim = defop(
     "sum_dim",
-    lambda x, dim, keepdim: np.sum(x, axis=dim, keepdims=keepdim),
+    lambda x, dim, keepdim: _add_up(x, dim, keepdim),
     (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim),),
     node="SumBackward1",
     rule="grad_self = grad expanded along the summed dims",
 )
 mean = defop(
     "mean",
-    lambda x: np.divide(np.sum(x), x.size),  # np.mean would warn on empty input
+    lambda x: np.divide(_add_up(x), x.size),  # np.mean would warn on empty input
     (lambda g, out, x: expand(g, shape=tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
     node="MeanBackward0",
     quiet=True,  # the mean of nothing is nan, silently, as in PyTorch
@@ -309,7 +314,7 @@ mean = defop(
 )
 mean_dim = defop(
     "mean_dim",
-    lambda x, dim, keepdim: np.divide(np.sum(x, axis=dim, keepdims=keepdim), _count(x, dim)),
+    lambda x, dim, keepdim: np.divide(_add_up(x, dim, keepdim), _count(x, dim)),
     (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim) / _count(x, dim),),
     node="MeanBackward1",
     quiet=True,
@@ -465,17 +470,19 @@ addmm = defop(
 )
 
 # --- shape and view ops (backward needs only the input's shape) ---------------------------------
-t: OpDef = defop("t", np.transpose, (lambda g, out, x: t(g),), view=True, rule="grad_self = gradᵀ")
+t: OpDef = defop(  # ndarray methods here: np.transpose is a Python wrapper around them
+    "t", lambda x: x.transpose(), (lambda g, out, x: t(g),), view=True, rule="grad_self = gradᵀ"
+)
 transpose: OpDef = defop(
     "transpose",
-    lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
+    lambda x, dim0, dim1: x.swapaxes(dim0, dim1),
     (lambda g, out, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
     view=True,
     rule="grad_self = grad with dim0 and dim1 swapped back",
 )
 permute: OpDef = defop(
     "permute",
-    lambda x, dims: np.transpose(x, dims),
+    lambda x, dims: x.transpose(dims),
     (lambda g, out, x, dims: permute(g, dims=tuple(int(d) for d in np.argsort(dims))),),
     view=True,
     rule="grad_self = grad permuted back",
