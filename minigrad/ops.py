@@ -283,7 +283,8 @@ def _expand_back(g: Any, x: Any, dim: tuple[int, ...], keepdim: bool) -> Any:
 
 def _add_up(x: Any, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
     """np.sum without its Python wrapper (the same reduction: np.sum calls np.add.reduce)."""
-    return np.add.reduce(x, axis=dim, dtype=dtype, keepdims=keepdim)
+    reduce: Any = np.add.reduce  # numpy's stubs type keepdims as a literal
+    return reduce(x, axis=dim, dtype=dtype, keepdims=keepdim)
 
 
 def _count(x: Any, dim: tuple[int, ...]) -> int:
