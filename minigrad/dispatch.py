@@ -109,7 +109,7 @@ class OpDef:
                 with np.errstate(all="ignore"):
                     out = self.forward(*arrays, **attrs)
             else:
-                out = self.forward(*arrays, **attrs)
+                out = self.forward(*arrays, **attrs) if attrs else self.forward(*arrays)
         except MinigradError:
             raise
         except (ValueError, IndexError, TypeError) as exc:
