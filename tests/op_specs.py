@@ -32,6 +32,21 @@ class OpSpec:
     atol64: float = 1e-12
 
 
+def build(lib: Any, items: tuple[Any, ...], dtype: str) -> tuple[list[Any], list[Any]]:
+    """The call's arguments in `lib` and the leaves among them (float arrays require grad)."""
+    args, leaves = [], []
+    for item in items:
+        if isinstance(item, np.ndarray) and item.dtype.kind == "f":
+            t = lib.tensor(item, dtype=getattr(lib, dtype), requires_grad=True)
+            leaves.append(t)
+            args.append(t)
+        elif isinstance(item, np.ndarray):
+            args.append(lib.tensor(item))
+        else:
+            args.append(item)
+    return args, leaves
+
+
 def functional(lib: Any) -> Any:
     """`torch.nn.functional`, or minigrad's (falling back to the op rows while nn is missing)."""
     if lib.__name__ == "torch":

@@ -14,21 +14,7 @@ import minigrad
 from minigrad import Tensor
 
 import strategies as s
-from op_specs import OP_SPECS, OpSpec
-
-
-def _leaves(items: tuple[Any, ...]) -> tuple[list[Any], list[Tensor]]:
-    args, leaves = [], []
-    for item in items:
-        if isinstance(item, np.ndarray) and item.dtype.kind == "f":
-            t = minigrad.tensor(item, dtype=minigrad.float64, requires_grad=True)
-            leaves.append(t)
-            args.append(t)
-        elif isinstance(item, np.ndarray):
-            args.append(minigrad.tensor(item))
-        else:
-            args.append(item)
-    return args, leaves
+from op_specs import OP_SPECS, OpSpec, build
 
 
 @pytest.mark.parametrize("spec", OP_SPECS, ids=lambda spec: spec.name)
@@ -38,7 +24,7 @@ def test_rules_give_the_same_gradients_on_arrays_and_on_tensors(
     spec: OpSpec, data: st.DataObject
 ) -> None:
     items = data.draw(spec.inputs, label="inputs")
-    args, leaves = _leaves(items)
+    args, leaves = build(minigrad, items, "float64")
     out = spec.call(minigrad, *args)
     upstream = minigrad.tensor(data.draw(s.arrays(tuple(out.shape)), label="upstream"))
     upstream = upstream.to(out.dtype)

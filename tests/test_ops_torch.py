@@ -16,28 +16,13 @@ from minigrad import graph
 from minigrad.ops import OPS
 
 import strategies as s
-from op_specs import OP_SPECS, OpSpec
+from op_specs import OP_SPECS, OpSpec, build
 
 DTYPES = ("float32", "float64")
 SECOND_ORDER = (
     "mul", "div", "pow_scalar", "pow_tensor", "exp", "log", "sqrt", "sin", "cos", "tanh",
     "sigmoid", "mm", "matmul", "softmax", "log_softmax", "mse_loss", "cross_entropy",
 )  # fmt: skip
-
-
-def build(lib: Any, items: tuple[Any, ...], dtype: str) -> tuple[list[Any], list[Any]]:
-    """The call's arguments in `lib` and the leaves among them (float arrays require grad)."""
-    args, leaves = [], []
-    for item in items:
-        if isinstance(item, np.ndarray) and item.dtype.kind == "f":
-            t = lib.tensor(item, dtype=getattr(lib, dtype), requires_grad=True)
-            leaves.append(t)
-            args.append(t)
-        elif isinstance(item, np.ndarray):
-            args.append(lib.tensor(item))
-        else:
-            args.append(item)
-    return args, leaves
 
 
 def assert_close(ours: Any, ref: Any, spec: OpSpec, dtype: str, what: str) -> None:
