@@ -222,12 +222,9 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
             arr = a._data
             inputs.append(_shared_meta(arr.shape, arr.dtype))
             versions.append(None)
-    node._inputs = tuple(inputs)
-    node._attrs = attrs
-    node._saved = tuple(versions) if saves else None
-    node._has_saved = op.may_save or saves
-    node._freed = False
-    node._out = out if op.saves_out else None
+    # the versions of saved tensors; () when only attributes or the output are kept
+    saved = tuple(versions) if saves else () if op.may_save else None
+    node._ctx = (tuple(inputs), attrs, saved, out if op.saves_out else None)
     result = Tensor._make(out, node)
     if op.view:
         result._version = args[0]._version
@@ -241,28 +238,31 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
 
 
 class OpNode(Node):
-    """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`)."""
+    """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`).
 
-    __slots__ = (
-        "_inputs",
-        "_attrs",
-        "_saved",
-        "_has_saved",
-        "_freed",
-        "_out",
-        "_out_counter",
-        "_out_version",
-    )
+    What backward needs is one tuple, `_ctx = (inputs, attrs, saved, out)`, stored and read in
+    one go: each row's node is its own class, so every attribute access on a node is a slow,
+    uncached look-up for the interpreter. `inputs` holds each input (a saved Tensor, a `Meta`
+    with only shape and dtype, or a number); `saved` is None when the node saved nothing,
+    else the saved version of each input (None where not saved), and FREED after release;
+    `out` is the output's array when the rule reuses it. (`()`: only attributes or the output
+    were saved.)
+    """
+
+    __slots__ = ("_ctx", "_out_counter", "_out_version")
     takes_arrays = True  # apply() accepts a numpy gradient (see Node.takes_arrays)
-    _inputs: tuple[Any, ...]
-    _attrs: dict[str, Any]
-    _saved: tuple[int | None, ...] | None  # per input: the version saved, or None
-    _has_saved: bool
-    _freed: bool
-    _out: np.ndarray | None
+    _ctx: tuple[tuple[Any, ...], dict[str, Any], tuple[int | None, ...] | None, Any]
     _out_counter: VersionCounter
     _out_version: int
     op: OpDef
+
+    @property
+    def _inputs(self) -> tuple[Any, ...]:
+        return self._ctx[0]
+
+    @property
+    def _freed(self) -> bool:
+        return self._ctx[2] is FREED
 
     def apply(self, grad: Any) -> tuple[Any, ...]:
         """Check saved tensors, run the row's rule, then fit each gradient to its input.
@@ -271,15 +271,14 @@ class OpNode(Node):
         arrays and makes no Tensor. With a Tensor `grad` (create_graph, the stepper) the rule
         runs on Tensors, so its operations are recorded when grad mode is on.
         """
-        if self._has_saved:
-            self._check_saved()
-        inputs, attrs = self._inputs, self._attrs
-        result: Any = self._out  # the output's array, or a Tensor of it (below)
+        inputs, attrs, saved, result = self._ctx
+        if saved is not None:
+            self._check_saved(inputs, saved, result)
         if isinstance(grad, Tensor):
             if result is not None:
                 result = Tensor._make(result, self if _state.enabled else None)
             args = inputs
-        elif self._saved is not None:  # the rule reads the saved tensors' arrays
+        elif saved:  # the rule reads the saved tensors' arrays
             args = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
         else:
             args = inputs
@@ -299,39 +298,36 @@ class OpNode(Node):
                 grads.append(None if g is None or child is None else fit(g, inp))
         return tuple(grads)
 
-    def _check_saved(self) -> None:
+    def _check_saved(self, inputs: tuple[Any, ...], saved: Any, out: Any) -> None:
         """PyTorch's errors for a node already freed, or a saved tensor changed in place."""
-        if self._freed:
+        if saved is FREED:
             raise runtime("backward_twice", BACKWARD_TWICE, node=self)
-        if self._saved is not None:
-            for t, expected in zip(self._inputs, self._saved):
-                if expected is not None and t._version[0] != expected:
-                    raise _modified(t, expected, t.grad_fn)
-        if self._out is not None and self._out_counter[0] != self._out_version:
-            saved = Tensor._make(self._out)
-            saved._version = self._out_counter  # its current version, as PyTorch reports it
-            raise _modified(saved, self._out_version, self)
+        for t, expected in zip(inputs, saved):
+            if expected is not None and t._version[0] != expected:
+                raise _modified(t, expected, t.grad_fn)
+        if out is not None and self._out_counter[0] != self._out_version:
+            was = Tensor._make(out)
+            was._version = self._out_counter  # its current version, as PyTorch reports it
+            raise _modified(was, self._out_version, self)
 
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""
-        if self._has_saved:
-            if self._saved is not None:
-                self._inputs = tuple(
-                    [meta_of(a) if isinstance(a, Tensor) else a for a in self._inputs]
-                )
-            self._saved = None
-            self._out = None
-            self._freed = True
+        inputs, attrs, saved, _ = self._ctx
+        if saved is not None:
+            if saved:
+                inputs = tuple([meta_of(a) if isinstance(a, Tensor) else a for a in inputs])
+            self._ctx = (inputs, attrs, FREED, None)
 
     def saved_values(self) -> dict[str, Any]:
         """What this node saved, by PyTorch's names (`self`, `other`, `result`)."""
-        names = _input_names(len(self._inputs))
+        inputs, attrs, _, out = self._ctx
+        names = _input_names(len(inputs))
         found: dict[str, Any] = {
-            n: v for n, v in zip(names, self._inputs) if isinstance(v, (Tensor, int, float))
+            n: v for n, v in zip(names, inputs) if isinstance(v, (Tensor, int, float))
         }
-        if self._out is not None:
-            found["result"] = Tensor._make(self._out, self)  # the output, as in PyTorch
-        found.update((k, v) for k, v in self._attrs.items() if isinstance(v, (int, float, tuple)))
+        if out is not None:
+            found["result"] = Tensor._make(out, self)  # the output, as in PyTorch
+        found.update((k, v) for k, v in attrs.items() if isinstance(v, (int, float, tuple)))
         return found
 
     def __getattr__(self, name: str) -> Any:
@@ -345,6 +341,9 @@ class OpNode(Node):
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | {"_saved_" + k for k in self.saved_values()})
+
+
+FREED: tuple[int | None, ...] = tuple([None])  # a node's `saved` once release() has run
 
 
 def _input_names(n: int) -> tuple[str, ...]:
@@ -441,14 +440,14 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         check_inplace(t)
     result = op(t, *args, **attrs)
     node = result.grad_fn
-    if node is not None and isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
+    if isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
         # t is saved by the node that is about to overwrite it: keep its old values
         old = Tensor._make(t._data.copy(), t.grad_fn)
         old._requires_grad = t._requires_grad
-        node._inputs = (old,) + node._inputs[1:]
+        inputs, attrs, saved, out = node._ctx
         # only input 0 is replaced: if t is also another input (y *= y), its saved entry keeps
         # the version check, and backward fails as in PyTorch
-        node._saved = (0,) + (node._saved or (None,))[1:]
+        node._ctx = ((old,) + inputs[1:], attrs, (0,) + (saved or (None,))[1:], out)
     if result._data.shape != t._data.shape:
         raise runtime(
             "broadcast",
@@ -471,8 +470,9 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         t.grad_fn = node
         t._requires_grad = True
         node._out_ref = weakref.ref(t)
-        if isinstance(node, OpNode) and node._out is not None:
-            node._out = t._data
+        if isinstance(node, OpNode) and node._ctx[3] is not None:
+            inputs, attrs, saved, _ = node._ctx
+            node._ctx = (inputs, attrs, saved, t._data)
             node._out_counter, node._out_version = t._version, t._version[0]
     return t
 
