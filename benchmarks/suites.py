@@ -100,6 +100,11 @@ def _drawing(table: Table, repeats: int) -> None:
     assert ours().encode() == plain(), "draw() and plain graphviz-pure gave different SVG"
     t = _scaled(median_times({"minigrad": ours, "other": plain}, repeats), 1e3)
     table.add(f"W5 draw {graph.nodes} nodes to SVG", "ms", t, "other", 1.0)
+    # draw() is this much work plus the very Graphviz run it is compared with
+    own = median_times(
+        {"minigrad": lambda: magics.draw(loss, names=names, max_nodes=1000).dot}, repeats
+    )
+    table.add("   draw()'s own work (walk + DOT)", "ms", _scaled(own, 1e3), None, None)
 
 
 def _lesson_graph() -> tuple[Any, dict[str, Any]]:
