@@ -154,6 +154,28 @@ def run_probe(script: str) -> dict[str, Any]:
     return json.loads(last.replace("'", '"'))
 
 
+# minigrad's own modules: numpy is imported first, then minigrad is timed alone
+OWN_IMPORT = (
+    CPU
+    + """
+import numpy
+start = cpu()
+import minigrad
+print({"seconds": cpu() - start})
+"""
+)
+
+
+def own_import_seconds(repeats: int) -> float:
+    """Median seconds of `import minigrad` in a fresh interpreter that has imported numpy.
+
+    Args:
+        repeats: how many fresh interpreters to time (after a warm-up one).
+    """
+    samples = [float(run_probe(OWN_IMPORT)["seconds"]) for _ in range(repeats + 1)]
+    return statistics.median(samples[1:])
+
+
 def import_seconds(module: str, repeats: int) -> float:
     """Median seconds that `import module` takes in a fresh interpreter, after a warm-up one.
 

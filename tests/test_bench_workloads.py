@@ -60,3 +60,9 @@ def test_bench_median_times_takes_turns() -> None:
     times = median_times({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3)
     assert calls == ["a", "b"] * 3
     assert set(times) == {"a", "b"} and all(t >= 0 for t in times.values())
+
+
+def test_bench_own_import_times_minigrad_after_numpy() -> None:
+    import probes  # benchmarks/ is on sys.path (above)
+
+    assert 0 < probes.own_import_seconds(1) < 5
