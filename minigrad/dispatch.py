@@ -2,7 +2,8 @@
 
 `ops.py` holds the rows; this module holds the machinery every row shares: dtype promotion,
 numpy errors turned into PyTorch's messages, node creation, saved tensors and their version
-checks, in-place updates, and undoing broadcasting (`sum_to_shape`) once for every op.
+checks, and undoing broadcasting (`sum_to_shape`) once for every op. In-place updates
+(`x.add_(y)`) are in `inplace.py`.
 """
 
 from __future__ import annotations
@@ -432,68 +433,3 @@ def numpy_error(op: OpDef, args: tuple[Any, ...], exc: Exception) -> MinigradErr
     if len(shapes) >= 2 and (message := broadcast_message(shapes)):
         return runtime("broadcast", message, op=op.name, shapes=shapes)
     return runtime("op_failed", f"{op.name}(): {exc}", op=op.name, shapes=shapes)
-
-
-def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
-    """Run `op` and write its result into `t` (PyTorch's `x.op_()`), rebasing t's history."""
-    if _state.enabled:
-        check_inplace(t)
-    result = op(t, *args, **attrs)
-    node = result.grad_fn
-    if isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
-        # t is saved by the node that is about to overwrite it: keep its old values
-        old = Tensor._make(t._data.copy(), t.grad_fn)
-        old._requires_grad = t._requires_grad
-        inputs, attrs, saved, out = node._ctx
-        # only input 0 is replaced: if t is also another input (y *= y), its saved entry keeps
-        # the version check, and backward fails as in PyTorch
-        node._ctx = ((old,) + inputs[1:], attrs, (0,) + (saved or (None,))[1:], out)
-    if result._data.shape != t._data.shape:
-        raise runtime(
-            "broadcast",
-            f"output with shape [{', '.join(map(str, t.shape))}] doesn't match the broadcast "
-            f"shape [{', '.join(map(str, result.shape))}]",
-            op=op.name,
-            shapes=[tuple(t.shape), tuple(result.shape)],
-        )
-    if result._data.dtype != t._data.dtype and not np.can_cast(
-        result._data.dtype, t._data.dtype, "same_kind"
-    ):
-        raise runtime(
-            "inplace_dtype",
-            f"result type {_type_word(result)} can't be cast to the desired output type "
-            f"{_type_word(t)}",
-        )
-    np.copyto(t._data, result._data, casting="unsafe")
-    t._version[0] += 1
-    if node is not None:
-        t.grad_fn = node
-        t._requires_grad = True
-        node._out_ref = weakref.ref(t)
-        if isinstance(node, OpNode) and node._ctx[3] is not None:
-            inputs, attrs, saved, _ = node._ctx
-            node._ctx = (inputs, attrs, saved, t._data)
-            node._out_counter, node._out_version = t._version, t._version[0]
-    return t
-
-
-def check_inplace(t: Tensor) -> None:
-    """PyTorch's errors for an in-place op on a leaf that requires grad (or a view of one)."""
-    if t.grad_fn is None and t._requires_grad:
-        raise runtime(
-            "inplace_leaf",
-            "a leaf Variable that requires grad is being used in an in-place operation.",
-            tensor=t,
-        )
-    if t._base is not None and t._base._requires_grad:
-        raise runtime(
-            "inplace_leaf_view",
-            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
-            tensor=t,
-        )
-
-
-def _type_word(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}.get(
-        t.dtype.name, t.dtype.name.title()
-    )

@@ -115,8 +115,8 @@ def _advanced(t: Any, key: tuple[Any, ...]) -> Any:
 def setitem(t: Any, key: Any, value: Any) -> None:
     """`t[key] = value`: in place, recorded as CopySlices when gradients are involved."""
     from minigrad import ops
-    from minigrad.dispatch import inplace
     from minigrad.grad_mode import is_grad_enabled
+    from minigrad.inplace import inplace
     from minigrad.tensor import Tensor
 
     key = _plain_key(key)
@@ -137,7 +137,7 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         )
         inplace(ops.copy_slices, t, v, key=key, accumulate=False)
         return
-    from minigrad.dispatch import check_inplace
+    from minigrad.inplace import check_inplace
 
     if is_grad_enabled():
         check_inplace(t)

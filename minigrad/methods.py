@@ -583,7 +583,7 @@ class TensorMethods:
 
     # --- in place -----------------------------------------------------------------------------
     def _inplace(self, op: Any, *args: Any, **attrs: Any) -> Any:
-        from minigrad.dispatch import inplace
+        from minigrad.inplace import inplace
 
         return inplace(op, self, *args, **attrs)  # type: ignore[arg-type]
 
@@ -637,8 +637,8 @@ class TensorMethods:
     __itruediv__ = div_
 
     def _fill(self, values: Any) -> Any:
-        from minigrad.dispatch import check_inplace
         from minigrad.grad_mode import is_grad_enabled
+        from minigrad.inplace import check_inplace
 
         if is_grad_enabled():
             check_inplace(self)  # type: ignore[arg-type]
