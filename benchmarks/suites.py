@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import probes
 import workloads
-from run import Table, median_times
+from run import Table, freeze, median_times
 
 
 def _agree_then_time(
@@ -16,6 +16,7 @@ def _agree_then_time(
 ) -> dict[str, float]:
     """Check the libraries' results agree (this run is also the warm-up), then time each."""
     workloads.check_equal({lib: run() for lib, run in runs.items()}, rtol, atol)
+    freeze()
     return median_times(runs, repeats)
 
 
@@ -37,17 +38,17 @@ def compute(table: Table, repeats: int, quick: bool) -> None:
     t = _agree_then_time(workloads.layers_runs(torch, minigrad, size), repeats, 1e-3, 1e-2)
     table.add(f"W3 {size}x{size} x4 tanh fwd+bwd", "ms", _scaled(t, 1e3), "numpy", 1.05)
 
-    # W4 runs each library alone in a fresh interpreter, as a student's notebook runs minigrad:
-    # here torch's ~170,000 Python objects would be scanned by every full garbage collection
+    # W4 runs each library alone in a fresh interpreter, as a student's notebook runs minigrad
+    # (a deep graph is where the garbage collector's work shows); then here, with torch's
+    # objects frozen out of the collector's sight (run.freeze)
     alone = {lib: probes.chain_alone(lib, 20_000, repeats) for lib in ("minigrad", "torch")}
     alone["numpy"] = probes.chain_alone("numpy", 20_000, repeats)
     results = {lib: [np.asarray(r["value"]), np.asarray(r["grad"])] for lib, r in alone.items()}
     workloads.check_equal(results, 1e-4, 1e-6)
     t = {lib: r["seconds"] for lib, r in alone.items()}
     table.add("W4 20,000 scalar ops + backward", "ms", _scaled(t, 1e3), "torch", 1.0)
-    # the same in this process, where torch's objects are there for every garbage collection
     t = _agree_then_time(workloads.chain_runs(torch, minigrad, (), 20_000), repeats, 1e-4, 1e-6)
-    table.add("   in one process with torch", "ms", _scaled(t, 1e3), "torch", None)
+    table.add("   the same in this process", "ms", _scaled(t, 1e3), "torch", None)
 
     n = 100_000 if quick else 1_000_000
     deep = probes.million_chain(n)
@@ -98,6 +99,7 @@ def _drawing(table: Table, repeats: int) -> None:
         return magics.draw(loss, names=names, max_nodes=1000).svg()
 
     assert ours().encode() == plain(), "draw() and plain graphviz-pure gave different SVG"
+    freeze()
     t = _scaled(median_times({"minigrad": ours, "other": plain}, repeats), 1e3)
     table.add(f"W5 draw {graph.nodes} nodes to SVG", "ms", t, "other", 1.0)
     # draw() is this much work plus the very Graphviz run it is compared with
