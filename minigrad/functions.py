@@ -14,7 +14,13 @@ from minigrad.tensor import Tensor, normalize_dim
 
 
 def _tensor(x: Any) -> Tensor:
+    """A Tensor for a user's argument (ops given only numpy arrays would return an array)."""
     return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x))
+
+
+def _operand(x: Any) -> Any:
+    """A Python number stays as it is (a scalar operand); anything else becomes a Tensor."""
+    return x if isinstance(x, (int, float, bool)) else _tensor(x)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -61,17 +67,23 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     """`input` where `condition` holds, else `other`."""
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, bool)
+    input, other = _operand(input), _operand(other)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        # two Python numbers: PyTorch's result dtype for numbers (a float gives the default)
+        from minigrad.factories import tensor
+
+        input = tensor(input)
     return ops.where(input, other, condition=cond)
 
 
 def maximum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise maximum."""
-    return ops.maximum(x, y)
+    return ops.maximum(_tensor(x), _tensor(y))
 
 
 def minimum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise minimum."""
-    return ops.minimum(x, y)
+    return ops.minimum(_tensor(x), _tensor(y))
 
 
 def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
@@ -96,7 +108,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def mm(x: Tensor, y: Tensor) -> Tensor:
     """Matrix product of 2-D tensors."""
-    return ops.mm(x, y)
+    return ops.mm(_tensor(x), _tensor(y))
 
 
 def matmul(x: Tensor, y: Tensor) -> Tensor:

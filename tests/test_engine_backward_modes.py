@@ -63,3 +63,31 @@ def test_plain_backward_makes_a_tensor_only_for_what_it_hands_out(
     # copy kept as .grad: nothing for the 80 nodes in between
     assert len(made) == 1 + 2 * 2
     assert x.grad is not None and w.grad is not None
+
+
+def test_public_functions_given_numpy_arrays_return_tensors() -> None:
+    # ops given only numpy arrays run the bare numpy forward (that is how rules run), so the
+    # public functions must make tensors of a user's arrays first
+    a, m = np.ones(2), np.eye(2)
+    results = [
+        minigrad.maximum(a, a),
+        minigrad.minimum(a, a),
+        minigrad.mm(m, m),
+        minigrad.where(a > 0, a, 0.0),
+        minigrad.cat([a, a]),
+        minigrad.stack([a, a]),
+        minigrad.nn.functional.tanh(a),
+        minigrad.nn.functional.sigmoid(a),
+        minigrad.nn.functional.relu(a),
+    ]
+    assert all(isinstance(r, Tensor) for r in results)
+
+
+@pytest.mark.parametrize("values", [(1.0, 0.0), (1, 0), (1, 0.5), (True, False)])
+def test_where_of_two_numbers_has_torchs_dtype(values: tuple[Any, Any]) -> None:
+    import torch
+
+    ours = minigrad.where(minigrad.tensor([True, False]), *values)
+    ref = torch.where(torch.tensor([True, False]), *values)
+    assert ours.dtype.name == str(ref.dtype).split(".")[-1]
+    assert ours.tolist() == ref.tolist()

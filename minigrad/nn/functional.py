@@ -14,6 +14,7 @@ import numpy as np
 from minigrad import ops
 from minigrad.dispatch import broadcast_message
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
+from minigrad.factories import as_tensor
 from minigrad.tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -58,17 +59,17 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         input: the tensor.
         inplace: overwrite `input`.
     """
-    return input.relu_() if inplace else ops.relu(input)
+    return input.relu_() if inplace else ops.relu(as_tensor(input))
 
 
 def tanh(input: Tensor) -> Tensor:
     """tanh(x) elementwise."""
-    return ops.tanh(input)
+    return ops.tanh(as_tensor(input))
 
 
 def sigmoid(input: Tensor) -> Tensor:
     """σ(x) = 1 / (1 + e⁻ˣ) elementwise."""
-    return ops.sigmoid(input)
+    return ops.sigmoid(as_tensor(input))
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
