@@ -9,7 +9,6 @@ checks, and undoing broadcasting (`sum_to_shape`) once for every op. In-place up
 from __future__ import annotations
 
 import functools
-import re
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +17,7 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
-from minigrad.function import BACKWARD_TWICE, Node, accumulator
+from minigrad.function import BACKWARD_TWICE, Node, accumulator, modified_message
 from minigrad.grad_mode import _state
 from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
 
@@ -363,17 +362,9 @@ def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
     Differs from PyTorch in one case: a saved view whose base was modified is named by its own
     node ("output 0 of T"), where PyTorch names the regenerated view ("of AsStrided").
     """
-    where = ""
-    if grad_fn is not None:
-        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", grad_fn.name()) + ","
-    shape = ", ".join(map(str, t.shape))
     return runtime(
         "modified_saved",
-        "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [minigrad.{t.dtype.legacy} [{shape}]]{where} is at version "
-        f"{t._version[0]}; expected version {expected} instead. Hint: enable anomaly detection to "
-        "find the operation that failed to compute its gradient, with "
-        "minigrad.autograd.set_detect_anomaly(True, check_nan=False).",
+        modified_message(t, expected, grad_fn),
         tensor=t,
         node=grad_fn,
     )

@@ -180,11 +180,18 @@ BACKWARD_TWICE = (
 )
 
 
-def modified_message(t: Tensor, expected: int) -> str:
-    """PyTorch's text for a saved tensor changed in place after it was saved."""
+def modified_message(t: Tensor, expected: int, grad_fn: Node | None = None) -> str:
+    """PyTorch's text for a saved tensor changed in place after it was saved.
+
+    Args:
+        t: the saved tensor (its current version is reported).
+        expected: the version it had when it was saved.
+        grad_fn: the node that made it (default: `t.grad_fn`).
+    """
+    node = t.grad_fn if grad_fn is None else grad_fn
     where = ""
-    if t.grad_fn is not None:
-        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", t.grad_fn.name()) + ","
+    if node is not None:
+        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", node.name()) + ","
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [minigrad.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "
