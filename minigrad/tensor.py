@@ -125,20 +125,20 @@ class Tensor(TensorMethods):
     _retains_grad: bool
     _base: Tensor | None
 
-    def __init__(self, *args: Any) -> None:
+    def __new__(cls, *args: Any) -> Tensor:
         from minigrad.factories import as_array
 
         if len(args) == 1 and not isinstance(args[0], int):
             arr = as_array(args[0], dtypes.get_default_dtype())
         else:
             arr = np.zeros(args, dtypes.get_default_dtype().np_type)
-        _init(self, arr, None)
+        return cls._make(arr)
 
     @classmethod
     def _make(cls, arr: np.ndarray, node: Node | None = None) -> Tensor:
         """Wrap a numpy array without copying; `node` becomes grad_fn."""
         t = object.__new__(cls)
-        t._data = arr  # the same fields as _init, set here: this runs for every op
+        t._data = arr
         t.grad_fn = node
         t._requires_grad = node is not None
         t._grad = t._acc = t._hooks = t._base = None
@@ -486,18 +486,6 @@ class Tensor(TensorMethods):
     def _dim(self, dim: int) -> int:
         """Normalise a possibly negative dimension, with PyTorch's IndexError."""
         return normalize_dim(dim, self._data.ndim)
-
-
-def _init(t: Tensor, arr: np.ndarray, node: Node | None) -> None:
-    t._data = arr
-    t.grad_fn = node
-    t._requires_grad = node is not None
-    t._grad = None
-    t._vc = None
-    t._acc = None
-    t._hooks = None
-    t._retains_grad = False
-    t._base = None
 
 
 def _rebuild(arr: np.ndarray, requires_grad: bool) -> Tensor:

@@ -27,9 +27,6 @@ class Parameter(Tensor):
         p.requires_grad_(requires_grad)
         return p  # type: ignore[return-value]
 
-    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
-        pass  # everything happened in __new__; Tensor.__init__ would rebuild the data
-
     def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
         return "Parameter containing:\n" + super().__repr__()
 
