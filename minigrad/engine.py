@@ -14,7 +14,7 @@ import numpy as np
 from minigrad import graph
 from minigrad.function import AccumulateGrad, Node, accumulator
 from minigrad.grad_mode import set_grad_enabled
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, tensor_of
 
 
 def root_node(t: Tensor) -> Node:
@@ -91,15 +91,15 @@ def run_backward(
             if grad is None or (keep is not None and node not in keep):
                 continue
             if capture is not None and node in capture:
-                captured[node] = _tensor(grad)
+                captured[node] = tensor_of(grad)
                 if not accumulate:
                     continue
             if isinstance(node, AccumulateGrad):
                 if accumulate and (capture is None or node in capture):
-                    _call(node, _tensor(grad))
+                    _call(node, tensor_of(grad))
                 continue
             if node._hooks or (arrays and not node.takes_arrays):
-                grads = _call(node, _tensor(grad))
+                grads = _call(node, tensor_of(grad))
                 if arrays:
                     grads = tuple([None if g is None else _array(g) for g in grads])
             else:
@@ -111,11 +111,6 @@ def run_backward(
                     prev = buffers.get(child)
                     buffers[child] = g if prev is None else prev + g
     return captured
-
-
-def _tensor(grad: Any) -> Tensor:
-    """A gradient as a Tensor (it may travel as a numpy array)."""
-    return grad if isinstance(grad, Tensor) else Tensor._make(np.asarray(grad))
 
 
 def _array(grad: Any) -> Any:

@@ -10,22 +10,20 @@ import numpy as np
 from minigrad import ops
 from minigrad.errors import runtime
 from minigrad.methods import return_type
-from minigrad.tensor import Tensor, normalize_dim
-
-
-def _tensor(x: Any) -> Tensor:
-    """A Tensor for a user's argument (ops given only numpy arrays would return an array)."""
-    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x))
+from minigrad.tensor import Tensor, normalize_dim, tensor_of
 
 
 def _operand(x: Any) -> Any:
-    """A Python number stays as it is (a scalar operand); anything else becomes a Tensor."""
-    return x if isinstance(x, (int, float, bool)) else _tensor(x)
+    """A Python number stays as it is (a scalar operand); anything else becomes a Tensor.
+
+    Public functions make Tensors of a user's arrays: ops given only numpy arrays return arrays.
+    """
+    return x if isinstance(x, (int, float, bool)) else tensor_of(x)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension."""
-    tensors = [_tensor(t) for t in tensors]
+    tensors = [tensor_of(t) for t in tensors]
     if not tensors:
         raise runtime("cat_empty", "torch.cat(): expected a non-empty list of Tensors")
     d = normalize_dim(dim, tensors[0].ndim)
@@ -51,7 +49,7 @@ concat = concatenate = cat
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension."""
-    tensors = [_tensor(t) for t in tensors]
+    tensors = [tensor_of(t) for t in tensors]
     if not tensors:
         raise runtime("stack_empty", "stack expects a non-empty TensorList")
     for n, t in enumerate(tensors[1:], start=1):
@@ -78,12 +76,12 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 
 def maximum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise maximum."""
-    return ops.maximum(_tensor(x), _tensor(y))
+    return ops.maximum(tensor_of(x), tensor_of(y))
 
 
 def minimum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise minimum."""
-    return ops.minimum(_tensor(x), _tensor(y))
+    return ops.minimum(tensor_of(x), tensor_of(y))
 
 
 def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
@@ -108,7 +106,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def mm(x: Tensor, y: Tensor) -> Tensor:
     """Matrix product of 2-D tensors."""
-    return ops.mm(_tensor(x), _tensor(y))
+    return ops.mm(tensor_of(x), tensor_of(y))
 
 
 def matmul(x: Tensor, y: Tensor) -> Tensor:
@@ -118,7 +116,7 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
 
 def _method(name: str) -> Any:
     def call(x: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_tensor(x), name)(*args, **kwargs)
+        return getattr(tensor_of(x), name)(*args, **kwargs)
 
     call.__name__ = name
     call.__doc__ = f"`minigrad.{name}(x, ...)` is `x.{name}(...)`."

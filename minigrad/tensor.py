@@ -498,6 +498,11 @@ def _dims(shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(map(str, shape)) + "]"
 
 
+def tensor_of(value: Any) -> Tensor:
+    """`value` itself if it is a Tensor, else a Tensor around it as a numpy array (no grad)."""
+    return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
+
+
 NO_EDGE: tuple[None, int] = (None, 0)  # the `next_functions` entry of an input without grad
 
 
