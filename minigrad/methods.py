@@ -88,23 +88,23 @@ class TensorMethods:
 
     # --- arithmetic operators -----------------------------------------------------------------
     def __add__(self, other: Any) -> Any:
-        return ops.add(self, other if isinstance(other, TensorMethods) else _other(other))
+        return ops.add(self, _other(other))
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Any:
-        return ops.sub(self, other if isinstance(other, TensorMethods) else _other(other))
+        return ops.sub(self, _other(other))
 
     def __rsub__(self, other: Any) -> Any:
         return ops.rsub(self, other=other)
 
     def __mul__(self, other: Any) -> Any:
-        return ops.mul(self, other if isinstance(other, TensorMethods) else _other(other))
+        return ops.mul(self, _other(other))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Any:
-        return ops.div(self, other if isinstance(other, TensorMethods) else _other(other))
+        return ops.div(self, _other(other))
 
     def __rtruediv__(self, other: Any) -> Any:
         return ops.mul(ops.reciprocal(self), other)
