@@ -672,8 +672,8 @@ log_softmax = defop(
 
 def _reduce(v: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":  # v.mean() without numpy's Python wrapper; nan for no element
-        return np.add.reduce(v, axis=None) / v.size if v.size else np.full((), np.nan, v.dtype)
-    return np.add.reduce(v, axis=None) if reduction == "sum" else v
+        return _add_up(v) / v.size if v.size else np.full((), np.nan, v.dtype)
+    return _add_up(v) if reduction == "sum" else v
 
 
 def _mse_grad(g: Any, x: Any, y: Any, reduction: str) -> Any:
