@@ -166,14 +166,20 @@ print({"seconds": cpu() - start})
 )
 
 
+def _median_seconds(script: str, repeats: int) -> float:
+    """Median of the "seconds" `script` reports over `repeats` fresh interpreters, after a
+    warm-up one (which writes the bytecode caches)."""
+    samples = [float(run_probe(script)["seconds"]) for _ in range(repeats + 1)]
+    return statistics.median(samples[1:])
+
+
 def own_import_seconds(repeats: int) -> float:
     """Median seconds of `import minigrad` in a fresh interpreter that has imported numpy.
 
     Args:
         repeats: how many fresh interpreters to time (after a warm-up one).
     """
-    samples = [float(run_probe(OWN_IMPORT)["seconds"]) for _ in range(repeats + 1)]
-    return statistics.median(samples[1:])
+    return _median_seconds(OWN_IMPORT, repeats)
 
 
 def import_seconds(module: str, repeats: int) -> float:
@@ -183,10 +189,7 @@ def import_seconds(module: str, repeats: int) -> float:
         module: what to import.
         repeats: how many fresh interpreters to time.
     """
-    samples = [
-        float(run_probe(IMPORT.format(module=module))["seconds"]) for _ in range(repeats + 1)
-    ]
-    return statistics.median(samples[1:])
+    return _median_seconds(IMPORT.format(module=module), repeats)
 
 
 def shell_latency(repeats: int) -> dict[str, float]:

@@ -10,6 +10,8 @@ import probes
 import workloads
 from run import Table, freeze, median_times
 
+LIBRARIES = ("minigrad", "torch", "numpy")  # numpy: by hand
+
 
 def _agree_then_time(
     runs: dict[str, workloads.Run], repeats: int, rtol: float, atol: float
@@ -41,8 +43,7 @@ def compute(table: Table, repeats: int, quick: bool) -> None:
     # W4 runs each library alone in a fresh interpreter, as a student's notebook runs minigrad
     # (a deep graph is where the garbage collector's work shows); then here, with torch's
     # objects frozen out of the collector's sight (run.freeze)
-    alone = {lib: probes.chain_alone(lib, 20_000, repeats) for lib in ("minigrad", "torch")}
-    alone["numpy"] = probes.chain_alone("numpy", 20_000, repeats)
+    alone = {lib: probes.chain_alone(lib, 20_000, repeats) for lib in LIBRARIES}
     results = {lib: [np.asarray(r["value"]), np.asarray(r["grad"])] for lib, r in alone.items()}
     workloads.check_equal(results, 1e-4, 1e-6)
     t = {lib: r["seconds"] for lib, r in alone.items()}
@@ -60,9 +61,7 @@ def compute(table: Table, repeats: int, quick: bool) -> None:
 
 def jupyter(table: Table, repeats: int, quick: bool) -> None:
     """Start-up, `%load_ext`, `%%trace` and `%backward` latency, and W5 (drawing)."""
-    imports = {
-        lib: probes.import_seconds(lib, repeats) * 1e3 for lib in ("minigrad", "torch", "numpy")
-    }
+    imports = {lib: probes.import_seconds(lib, repeats) * 1e3 for lib in LIBRARIES}
     table.add("import (fresh process)", "ms", imports, "torch", None, limit=100)
     own = {"minigrad": probes.own_import_seconds(repeats) * 1e3}
     table.add("   of which minigrad's own modules", "ms", own, None, None)
