@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad import autograd, graph, ops
+from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
     bool,
     double,
@@ -124,7 +125,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import initial_seed, manual_seed, seed
-from minigrad.tensor import Size, Tensor, device
+from minigrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
 
@@ -162,7 +163,8 @@ __all__ = [
     "ones", "ones_like", "ops", "printoptions", "rand", "rand_like", "randint", "randn",
     "randn_like", "randperm", "seed", "set_default_dtype", "set_grad_enabled",
     "set_printoptions", "short", "tensor", "uint8", "zeros", "zeros_like",
-    "load_ipython_extension", "unload_ipython_extension", "device",
+    "load_ipython_extension", "unload_ipython_extension", "device", "get_default_device",
+    "set_default_device",
     "abs",
     "add",
     "allclose",

@@ -175,7 +175,7 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
     """
     if volatile:
         warnings.warn(
-            "volatile was removed and now has no effect. Use `with minigrad.no_grad():` instead.",
+            "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
             UserWarning,
             stacklevel=2,
         )

@@ -9,7 +9,11 @@ import numpy as np
 
 
 class dtype:  # noqa: N801 - spelled like torch.dtype
-    """A tensor element type. Prints as `minigrad.float32`, like `torch.float32`.
+    """A tensor element type. Prints as `torch.float32`, exactly as PyTorch prints it.
+
+    minigrad spells PyTorch's module name in every repr and message (`torch.float32`,
+    `torch.Size`, `[torch.FloatTensor [2]]`): a lesson runs as `import minigrad as torch` and
+    must print the text its PyTorch original printed.
 
     Args:
         name: PyTorch's name for the type (`float32`).
@@ -38,7 +42,7 @@ class dtype:  # noqa: N801 - spelled like torch.dtype
         return self.np_type.itemsize
 
     def __repr__(self) -> str:
-        return f"minigrad.{self.name}"
+        return f"torch.{self.name}"
 
     def __reduce__(self) -> str:
         return self.name

@@ -18,7 +18,7 @@ from minigrad.tensor import Tensor
 COPY_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
     "sourceTensor.detach().clone().requires_grad_(True), rather than "
-    "minigrad.tensor(sourceTensor)."
+    "torch.tensor(sourceTensor)."
 )
 
 

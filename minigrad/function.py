@@ -121,7 +121,7 @@ class AccumulateGrad(Node):
 
     def name(self) -> str:
         """`minigrad::autograd::AccumulateGrad`, as PyTorch spells its C++ node's name."""
-        return "minigrad::autograd::AccumulateGrad"
+        return "torch::autograd::AccumulateGrad"
 
     def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         """Accumulate `grad` into `variable.grad` (after the leaf's tensor hooks)."""
@@ -194,10 +194,10 @@ def modified_message(t: Tensor, expected: int, grad_fn: Node | None = None) -> s
         where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", node.name()) + ","
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [minigrad.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "
+        f"operation: [torch.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "
         f"is at version {t._version[0]}; expected version {expected} instead. Hint: enable "
         "anomaly detection to find the operation that failed to compute its gradient, with "
-        "minigrad.autograd.set_detect_anomaly(True, check_nan=False)."
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
 
 

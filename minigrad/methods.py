@@ -21,9 +21,7 @@ class _ReturnType(namedtuple("_ReturnType", ["values", "indices"])):
     op = "max"
 
     def __repr__(self) -> str:
-        return (
-            f"minigrad.return_types.{self.op}(\nvalues={self.values!r},\nindices={self.indices!r})"
-        )
+        return f"torch.return_types.{self.op}(\nvalues={self.values!r},\nindices={self.indices!r})"
 
 
 def return_type(op: str, values: Any, indices: Any) -> _ReturnType:
@@ -550,7 +548,7 @@ class TensorMethods:
     def type(self, dtype: Any = None) -> Any:
         """With no argument, the legacy type name (`minigrad.FloatTensor`); else `to(dtype)`."""
         if dtype is None:
-            return "minigrad." + dtypes.from_numpy(self._data.dtype).legacy
+            return "torch." + dtypes.from_numpy(self._data.dtype).legacy
         return self.to(dtype)
 
     def float(self) -> Any:
@@ -718,7 +716,7 @@ def _expand_message(t: Any, target: list[int], lead: int, i: int) -> str:
     shape, sizes = t.shape, ", ".join(map(str, target))
     if lead < 0:
         return (
-            f"expand(minigrad.{t.dtype.legacy}{{[{', '.join(map(str, shape))}]}}, size=[{sizes}]): "
+            f"expand(torch.{t.dtype.legacy}{{[{', '.join(map(str, shape))}]}}, size=[{sizes}]): "
             "the number of sizes provided "
             f"({len(target)}) must be greater or equal to the number of dimensions in the "
             f"tensor ({len(shape)})"
@@ -733,6 +731,6 @@ def _expand_message(t: Any, target: list[int], lead: int, i: int) -> str:
 T_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
     "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
-    "matrices or `x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+    "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
     "tensor."
 )

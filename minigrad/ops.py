@@ -582,7 +582,7 @@ copy_slices = defop(
     rule="grad_self = grad with the assigned part zeroed; grad_src = grad[indices]",
 )
 # PyTorch's C++ node: name() is namespaced, the repr is `<CopySlices object at ...>`
-copy_slices.node_cls.name = lambda self: "minigrad::autograd::CopySlices"  # type: ignore[method-assign]
+copy_slices.node_cls.name = lambda self: "torch::autograd::CopySlices"  # type: ignore[method-assign]
 
 
 def _scatter_back(g: Any, out: Any, x: Any, key: Any) -> Any:

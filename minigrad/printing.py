@@ -207,12 +207,10 @@ def _add_suffixes(text: str, suffixes: Sequence[str], indent: int) -> str:
     """Append `, suffix` items, moving one to a new line when the line would pass `linewidth`."""
     # torch counts the last line's length as len - rfind("\n") + 1 (two more than it is
     # when there is no newline); we keep the quirk so lines break where torch's do.
-    # Suffixes are measured as torch spells them ("torch.float64", 3 characters shorter than
-    # "minigrad.float64") so that lines break exactly where torch breaks them.
     pieces = [text]
     last_line = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        width = len(suffix.replace("minigrad.", "torch."))
+        width = len(suffix)
         if last_line + width + 2 > _OPTS.linewidth:
             pieces.append(",\n" + " " * indent + suffix)
             last_line = indent + width
@@ -232,8 +230,7 @@ def format_tensor(data: np.ndarray, dt: dtypes.dtype, suffixes: Sequence[str] = 
         dt: the tensor's minigrad dtype.
         suffixes: already formatted extras, e.g. `["grad_fn=<MulBackward0>"]`.
 
-    Differs from torch only in spelling `minigrad.` for `torch.`: line breaks are placed as
-    torch places them, so a line ending in `dtype=minigrad.float64` may be 3 columns longer.
+    The text is torch's, to the letter: dtypes print as `torch.float64` (see `dtypes.dtype`).
     """
     data = np.asarray(data)
     prefix = "tensor("

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.device import CPU, device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, typed
 from minigrad.function import Node, RemovableHandle, accumulator
 from minigrad.grad_mode import _state
@@ -21,16 +22,20 @@ from minigrad.methods import TensorMethods
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as `minigrad.Size([2, 3])`."""
+    """A tensor's shape: a tuple that prints as `torch.Size([2, 3])`."""
 
-    __module__ = "minigrad"  # type(x.shape) prints <class 'minigrad.Size'>, as torch's does
+    # type(x.shape) prints <class 'torch.Size'>, as in PyTorch; pickling goes by _rebuild_size
+    __module__ = "torch"
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_size, (tuple(self),))
 
     def numel(self) -> int:
         """The number of elements a tensor of this shape holds."""
         return int(np.prod(self, dtype=np.int64))
 
     def __repr__(self) -> str:
-        return f"minigrad.Size([{', '.join(map(str, self))}])"
+        return f"torch.Size([{', '.join(map(str, self))}])"
 
 
 class VersionCounter(list):
@@ -56,29 +61,6 @@ class VersionCounter(list):
     __index__ = __int__
 
 
-class device:  # noqa: N801 - torch's name
-    """Where a tensor's data lives: always the CPU. Prints as `device(type='cpu')`."""
-
-    __module__ = "minigrad"
-
-    def __init__(self, type: str = "cpu") -> None:  # noqa: A002 - torch's argument name
-        self.type = type
-
-    def __repr__(self) -> str:
-        return f"device(type='{self.type}')"
-
-    def __str__(self) -> str:
-        return self.type
-
-    def __eq__(self, other: object) -> bool:
-        return str(other) == self.type
-
-    def __hash__(self) -> int:
-        return hash(self.type)
-
-
-CPU = device("cpu")
-
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
@@ -100,7 +82,8 @@ class Tensor(TensorMethods):
     of zeros (PyTorch leaves it uninitialised).
     """
 
-    __module__ = "minigrad"  # type(x) prints <class 'minigrad.Tensor'>, as torch's does
+    # type(x) prints <class 'torch.Tensor'>, as in PyTorch; pickling goes by _rebuild
+    __module__ = "torch"
 
     __slots__ = (
         "_data",
@@ -538,3 +521,7 @@ def _index_error() -> type:
 def is_tensor(obj: Any) -> bool:
     """True if `obj` is a minigrad Tensor."""
     return isinstance(obj, Tensor)
+
+
+def _rebuild_size(dims: tuple[int, ...]) -> Size:
+    return Size(dims)

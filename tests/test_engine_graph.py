@@ -37,7 +37,7 @@ def shape_of(node: Any) -> list[Any]:
 
 
 def _name(node: Any) -> str:
-    return node.name().replace("torch::", "minigrad::")
+    return node.name()
 
 
 EXPRESSIONS: dict[str, Callable[[Any, Any], Any]] = {

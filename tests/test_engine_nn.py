@@ -228,8 +228,8 @@ def test_optim_step_skips_params_without_grad_and_returns_closure_loss() -> None
     ],
 )
 def test_parameter_repr_matches_torch(make) -> None:
-    assert repr(make(minigrad)) == repr(make(torch)).replace("torch.", "minigrad.")
-    assert str(make(minigrad)) == str(make(torch)).replace("torch.", "minigrad.")
+    assert repr(make(minigrad)) == repr(make(torch))
+    assert str(make(minigrad)) == str(make(torch))
 
 
 def test_parameter_shares_data_and_is_a_leaf() -> None:
@@ -358,7 +358,7 @@ def test_module_load_state_dict_errors_match_torch(edit) -> None:
         model = lib.nn.Linear(2, 3)
         with pytest.raises(RuntimeError) as info:
             model.load_state_dict(edit(model.state_dict(), lib))
-        messages.append(str(info.value).replace("torch.Size", "minigrad.Size"))
+        messages.append(str(info.value))
     assert messages[0] == messages[1]
 
 
@@ -375,7 +375,7 @@ def test_module_setattr_errors_match_torch() -> None:
         with pytest.raises(TypeError) as info:
             model.weight = lib.ones(3, 2)
         assert str(info.value) == (
-            f"cannot assign '{lib.__name__}.FloatTensor' as parameter 'weight' "
+            "cannot assign 'torch.FloatTensor' as parameter 'weight' "
             "(torch.nn.Parameter or None expected)"
         )
         with pytest.raises(AttributeError, match="'Linear' object has no attribute 'foo'"):
@@ -563,7 +563,7 @@ def test_functional_mse_loss_size_warning_and_broadcast_graph_match_torch() -> N
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             loss = fn(x, lib.zeros(3))
-        messages.append([str(w.message).replace("torch.", "minigrad.") for w in caught])
+        messages.append([str(w.message) for w in caught])
         assert [w.filename for w in caught] == [__file__]
         graphs.append(names(loss.grad_fn))
         loss.backward()
@@ -689,7 +689,7 @@ def lesson(lib) -> str:
 
 
 def test_nn_lesson_prints_like_torch() -> None:
-    assert lesson(minigrad) == lesson(torch).replace("torch.", "minigrad.")
+    assert lesson(minigrad) == lesson(torch)
 
 
 def test_functional_mse_loss_with_integer_target_keeps_float32_as_torch() -> None:

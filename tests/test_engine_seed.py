@@ -94,7 +94,7 @@ def as_minigrad(source: str) -> str:
 
 
 def run_lesson(minigrad: bool) -> list[dict[str, Any]]:
-    """Every cell's output, addresses masked and torch's names spelled minigrad's."""
+    """Every cell's output, addresses masked."""
     env: dict[str, Any] = {"__name__": "__main__"}
     results = []
     for _, source in CELLS:
@@ -103,10 +103,7 @@ def run_lesson(minigrad: bool) -> list[dict[str, Any]]:
         if result["error"] is not None:
             result["error"] = "{}: {}".format(*result["error"])
         text = repr(result)
-        text = ADDRESS.sub("0xADDR", text)
-        if not minigrad:
-            text = text.replace("torch.", "minigrad.")
-        results.append(text)
+        results.append(ADDRESS.sub("0xADDR", text))
     return results
 
 

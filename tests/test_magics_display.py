@@ -39,7 +39,7 @@ def test_card_html_has_repr_and_badges(shell: Any) -> None:
     y = x * x
     page = formats(shell, y)["text/html"]
     assert html.escape(repr(y)) in page
-    for badge in ("shape: [1, 3]", "dtype: minigrad.float32", "requires_grad: True"):
+    for badge in ("shape: [1, 3]", "dtype: torch.float32", "requires_grad: True"):
         assert badge in page
     assert "is_leaf: False" in page
     assert "grad_fn: MulBackward0" in page

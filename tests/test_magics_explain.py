@@ -480,7 +480,7 @@ def test_explain_in_a_real_kernel_keeps_the_error_output() -> None:
     assert not [o for o in setup if o["output_type"] == "error"]
     kinds = [o["output_type"] for o in failing if o["output_type"] != "stream"]
     assert kinds == ["error", "display_data"], failing  # the real error, then the explanation
-    assert failing[0]["ename"] == "MinigradRuntimeError"
+    assert failing[0]["ename"] == "RuntimeError"
     assert "scalar outputs" in failing[0]["evalue"]
     shown = failing[1]["data"]
     assert "MulBackward0" in shown["text/html"] and "y = x * 2" in shown["text/html"]

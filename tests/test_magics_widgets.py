@@ -21,7 +21,7 @@ def test_inspect_snapshot_traits() -> None:
     y = x * 2
     view = magics.inspect(y)
     assert isinstance(view, TensorView)
-    assert (view.shape, view.dtype, view.grad_fn) == ("[2, 2]", "minigrad.float32", "MulBackward0")
+    assert (view.shape, view.dtype, view.grad_fn) == ("[2, 2]", "torch.float32", "MulBackward0")
     assert view.requires_grad is True and view.has_grad is False
     assert view._tabs.titles == ("data", "grad")
     assert "MulBackward0" in view._tree.value and "AccumulateGrad" in view._tree.value

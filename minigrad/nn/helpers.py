@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def typename(value: Any) -> str:
     """PyTorch's `torch.typename`: `minigrad.FloatTensor` for tensors, else the class name."""
     if isinstance(value, Tensor):
-        return f"minigrad.{value.dtype.legacy}"
+        return f"torch.{value.dtype.legacy}"
     cls = type(value)
     module = cls.__module__
     return (

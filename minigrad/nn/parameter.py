@@ -16,6 +16,8 @@ class Parameter(Tensor):
     """
 
     __slots__ = ()
+    # type(p) prints as PyTorch's; pickling goes by _rebuild_parameter
+    __module__ = "torch.nn.parameter"
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
