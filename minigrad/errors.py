@@ -18,6 +18,7 @@ class MinigradError(Exception):
     """
 
     kind = "error"
+    _key = "MinigradError"  # the class's name in this module (see _named_as_builtin)
 
     def __init__(self, message: str, **facts: Any) -> None:
         super().__init__(message)
@@ -28,7 +29,7 @@ class MinigradError(Exception):
     def __reduce__(self) -> Any:
         # by this module's own name (the class calls itself `builtins.RuntimeError`); the
         # facts (graph nodes, tensors) stay behind
-        return (_rebuild, (getattr(type(self), "_key", "MinigradError"), self.args, self.kind))
+        return (_rebuild, (self._key, self.args, self.kind))
 
 
 def _named_as_builtin(cls: type[MinigradError]) -> type[MinigradError]:
