@@ -18,7 +18,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
 from minigrad.function import BACKWARD_TWICE, Node, accumulator, modified_message
-from minigrad.grad_mode import _state
+from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, _state
 from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
 
 OPS: dict[str, OpDef] = {}
@@ -215,6 +215,8 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
         code = codes[i] if i < len(codes) else codes[-1]
         # "S": always saved; "O": saved if another input requires grad
         if code == "S" or (code == "O" and needing > (edges[i] is not NO_EDGE)):
+            if INFERENCE_TENSORS and a in INFERENCE_TENSORS:
+                raise runtime("inference_saved", INFERENCE_SAVED, tensor=a, op=op.name)
             inputs.append(a)
             versions.append(a._version[0])
             saves = True

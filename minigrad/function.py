@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from minigrad import graph
+from minigrad.anomaly import forward_stack
 from minigrad.errors import runtime
+from minigrad.grad_mode import _state
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -46,8 +48,10 @@ class Node:
         self._out_ref: Callable[[], Tensor | None] | None = None
         self._meta: dict[str, Any] | None = None
         self._site: tuple[str, int] | None = None
-        if _recorder.log is not None or _recorder.sites:
+        if _recorder.log is not None or _recorder.sites or _state.anomaly:
             self._site = graph.creation_site()
+            if _state.anomaly:  # where PyTorch keeps it: the forward call's traceback
+                self._meta = {"traceback_": forward_stack()}
             if _recorder.log is not None:
                 _recorder.log.append(self)
 

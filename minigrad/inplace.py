@@ -14,12 +14,13 @@ import numpy as np
 
 from minigrad.dispatch import OpDef, OpNode
 from minigrad.errors import runtime
-from minigrad.grad_mode import _state
+from minigrad.grad_mode import INFERENCE_INPLACE, _state, is_inference
 from minigrad.tensor import Tensor
 
 
 def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
     """Run `op` and write its result into `t` (PyTorch's `x.op_()`), rebasing t's history."""
+    check_inference(t)
     if _state.enabled:
         check_inplace(t)
     result = op(t, *args, **attrs)
@@ -75,6 +76,12 @@ def check_inplace(t: Tensor) -> None:
             "a view of a leaf Variable that requires grad is being used in an in-place operation.",
             tensor=t,
         )
+
+
+def check_inference(t: Tensor) -> None:
+    """PyTorch's error for an in-place change of an inference tensor outside inference_mode."""
+    if not _state.inference and is_inference(t):
+        raise runtime("inference_inplace", INFERENCE_INPLACE, tensor=t)
 
 
 def _type_word(t: Tensor) -> str:
