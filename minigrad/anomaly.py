@@ -15,7 +15,6 @@ The mode is per thread, like grad mode, and is restored when a `with` block ends
 from __future__ import annotations
 
 import functools
-import sys
 import traceback
 import warnings
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from minigrad import graph
 from minigrad.errors import runtime
 from minigrad.grad_mode import _state
 
@@ -92,9 +92,7 @@ class detect_anomaly:  # noqa: N801 - torch's name
 
 def forward_stack() -> list[str]:
     """The formatted stack of the user's code that is running an op (minigrad's frames cut)."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("minigrad"):
-        frame = frame.f_back  # type: ignore[assignment]
+    frame = graph.user_frame()
     return traceback.format_stack(frame) if frame is not None else []
 
 

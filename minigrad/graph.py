@@ -84,11 +84,17 @@ class _Recorder:
 recorder = _Recorder()
 
 
-def creation_site() -> tuple[str, int] | None:
-    """The (filename, line) of the first caller frame outside minigrad's own modules."""
+def user_frame() -> Any:
+    """The first caller frame outside minigrad's own modules (None if there is none)."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").startswith("minigrad"):
         frame = frame.f_back  # type: ignore[assignment]
+    return frame
+
+
+def creation_site() -> tuple[str, int] | None:
+    """The (filename, line) of the first caller frame outside minigrad's own modules."""
+    frame = user_frame()
     if frame is None:
         return None
     return frame.f_code.co_filename, frame.f_lineno
