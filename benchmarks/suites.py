@@ -83,7 +83,7 @@ def _drawing(table: Table, repeats: int) -> None:
     """W5: `magics.draw(...).svg()` on a ~500-node graph against graphviz-pure on its DOT."""
     try:
         import magics
-        from magics import render
+        from magics.draw import render
     except ImportError as exc:
         table.note("W5 draw ~500 nodes to SVG", f"n/a (not available: {exc})")
         return

@@ -12,7 +12,7 @@ import pytest
 
 import magics
 import minigrad
-from magics.annotate import EDGE_FONT_COLOR
+from magics.draw.annotate import EDGE_FONT_COLOR
 from magics.widgets import BackwardStepper, TensorView, grad_fn_tree
 
 
@@ -160,7 +160,7 @@ def test_stepper_frames_label_edges_as_gradients_arrive(stepped: tuple[Any, Any]
 
 
 def test_edge_labels_skip_a_drawing_numbered_differently(stepped: tuple[Any, Any]) -> None:
-    from magics.annotate import label_edges
+    from magics.draw.annotate import label_edges
 
     result, _ = stepped
     plain = result.widget.frames[0].dot.replace("SumBackward0", "Renamed")
