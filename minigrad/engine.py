@@ -48,7 +48,7 @@ def _call(node: Node, grad: Tensor) -> tuple[Any, ...]:
 def _needed(order: list[Node], targets: set[Node]) -> set[Node]:
     """The nodes from which some target can be reached (the only ones worth running)."""
     needed: set[Node] = set()
-    for node in order:  # inputs come first, so children are decided before parents
+    for node in reversed(order):  # inputs first, so children are decided before parents
         if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
             needed.add(node)
     return needed
@@ -77,7 +77,7 @@ def run_backward(
     Returns the incoming gradient of each captured node that received one.
     """
     __tracebackhide__ = True  # IPython shows the user's line, not ours
-    order = graph.creation_order([n for n, _ in roots])
+    order = graph.backward_order([n for n, _ in roots])
     keep = _needed(order, set(capture)) if capture is not None else None
     arrays = not create_graph
     buffers: dict[Node, Any] = {}
@@ -88,7 +88,7 @@ def run_backward(
     checking = _state.anomaly
     # PyTorch gives inf and nan silently: numpy's floating-point warnings never reach a student
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
-        for node in reversed(order):
+        for node in order:
             grad = buffers.pop(node, None)
             if grad is None or (keep is not None and node not in keep):
                 continue
