@@ -627,6 +627,9 @@ slice_ = defop(
     view=True,
     rule="grad_self = zeros with grad put in the slice",
 )
+alias = defop(  # t[:], t[..., :n] with n >= size: a key that selects everything (AliasBackward0)
+    "alias", lambda x: x.view(), (lambda g, out, x: g,), view=True, rule="grad_self = grad"
+)
 index = defop(
     "index",
     lambda x, key: x[key],

@@ -242,6 +242,7 @@ OP_SPECS: list[OpSpec] = [
     _unary("expand", lambda L, x: x.reshape(1, -1).expand(3, -1), ("view", "expand")),
     _unary("select", lambda L, x: x[-1], ("select",), min_dims=1),
     _unary("slice", lambda L, x: x[1:], ("slice",), min_dims=1),
+    _unary("alias", lambda L, x: x[..., :], ("alias",), min_dims=1),
     _unary("index", lambda L, x: x[[0, -1, 0]], ("index",), min_dims=1),
     _unary(
         "index_put",
