@@ -72,3 +72,10 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The random-program differential fuzzer (tests/fuzzing.py): N programs from FUZZ_SEED on.
+N ?= 10000
+FUZZ_SEED ?= 0
+.PHONY: fuzz
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzzing.py $(N) $(FUZZ_SEED)

@@ -57,20 +57,22 @@ def getitem(t: Any, key: Any) -> Any:
     """`t[key]` with PyTorch's nodes and errors."""
     from minigrad import ops
 
+    bare = isinstance(key, slice)  # `t[:]` always slices; a tuple skips the no-op slices
     key = _expand_ellipsis(_plain_key(key), t.ndim)
     if any(isinstance(k, np.ndarray) for k in key):
         return _advanced(t, key)
     if sum(k is not None for k in key) > t.ndim:
         raise _out_of_range(0, t.ndim, 0, t.ndim)
     full = slice(None)
-    only_full = all(isinstance(k, slice) and k == full for k in key if k is not None)
+    if not bare and all(isinstance(k, slice) for k in key) and not _slices_something(key, t.shape):
+        return ops.alias(t)  # PyTorch 2.x: a key that keeps every element is an alias
     dim = 0
     for k in key:
         if k is None:
             t = ops.unsqueeze(t, dim=dim)
             dim += 1
         elif isinstance(k, slice):
-            if k != full or (only_full and dim == 0):
+            if (bare and dim == 0) or k.indices(t.shape[dim]) != (0, t.shape[dim], 1):
                 t = ops.slice_(t, key=(full,) * dim + (k,))
             dim += 1
         else:
@@ -79,6 +81,11 @@ def getitem(t: Any, key: Any) -> Any:
                 raise _out_of_range(k, dim, size, t.ndim)
             t = ops.select(t, key=(full,) * dim + (k,))
     return t
+
+
+def _slices_something(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
+    """True when some slice of `key` drops an element of its dimension of `shape`."""
+    return any(k.indices(n) != (0, n, 1) for k, n in zip(key, shape))
 
 
 def _out_of_range(k: int, dim: int, size: int, ndim: int) -> Exception:

@@ -178,8 +178,16 @@ cos: OpDef = defop(
     "cos", np.cos, (lambda g, out, x: -g * sin(x),), saves="S", float_op=True,
     rule="grad_self = -grad * sin(self)",
 )  # fmt: skip
+tanh_backward = defop(  # tanh's gradient as one op, so create_graph records TanhBackwardBackward0
+    "tanh_backward",
+    lambda g, out: g * (1 - out * out),
+    (lambda gg, o, g, out: gg * (1 - out * out), lambda gg, o, g, out: -2 * gg * g * out),
+    node="TanhBackwardBackward0",
+    saves="OS",
+    rule="grad_grad = grad * (1 - result²); grad_result = -2 * grad * grad_grad * result",
+)
 tanh = defop(
-    "tanh", np.tanh, (lambda g, out, x: g * (1 - out * out),), saves_out=True, float_op=True,
+    "tanh", np.tanh, (lambda g, out, x: tanh_backward(g, out),), saves_out=True, float_op=True,
     rule="grad_self = grad * (1 - result²)",
 )  # fmt: skip
 sigmoid = defop(
@@ -190,17 +198,28 @@ sigmoid = defop(
     float_op=True,
     rule="grad_self = grad * result * (1 - result)",
 )
+threshold_backward = defop(  # relu's gradient as an op: ThresholdBackwardBackward0, as PyTorch
+    "threshold_backward",
+    lambda g, out: np.where(out > 0, g, np.zeros((), g.dtype)),
+    (lambda gg, o, g, out: gg * (raw(out) > 0), lambda gg, o, g, out: zeros_of(out, gg)),
+    node="ThresholdBackwardBackward0",
+    saves="-S",
+    rule="grad_grad = grad where result > 0, else 0; grad_result = 0",
+)
 relu = defop(
     "relu",
     lambda x: np.maximum(x, 0, dtype=x.dtype),
-    (lambda g, out, x: g * (raw(out) > 0),),
+    (lambda g, out, x: threshold_backward(g, out),),
     saves_out=True,
     rule="grad_self = grad * (result > 0)",
+)
+sgn = defop(  # recorded by abs's rule under create_graph (SgnBackward0); its gradient is 0
+    "sgn", np.sign, (lambda g, out, x: zeros_of(x, g),), rule="grad_self = 0"
 )
 absolute = defop(
     "abs",
     np.abs,
-    (lambda g, out, x: g * np.sign(raw(x)),),
+    (lambda g, out, x: g * sgn(x),),
     saves="S",
     rule="grad_self = grad * sign(self)",
 )
@@ -607,6 +626,9 @@ slice_ = defop(
     (_scatter_back,),
     view=True,
     rule="grad_self = zeros with grad put in the slice",
+)
+alias = defop(  # t[:], t[..., :n] with n >= size: a key that selects everything (AliasBackward0)
+    "alias", lambda x: x.view(), (lambda g, out, x: g,), view=True, rule="grad_self = grad"
 )
 index = defop(
     "index",

@@ -147,10 +147,10 @@ OP_SPECS: list[OpSpec] = [
     _unary("sqrt", lambda L, x: x.sqrt(), ("sqrt",), POSITIVE),
     _unary("sin", lambda L, x: L.sin(x), ("sin",)),
     _unary("cos", lambda L, x: x.cos(), ("cos",)),
-    _unary("tanh", lambda L, x: x.tanh(), ("tanh",)),
+    _unary("tanh", lambda L, x: x.tanh(), ("tanh", "tanh_backward")),
     _unary("sigmoid", lambda L, x: L.sigmoid(x), ("sigmoid",)),
-    _unary("relu", lambda L, x: x.relu(), ("relu",)),
-    _unary("abs", lambda L, x: x.abs(), ("abs",)),
+    _unary("relu", lambda L, x: x.relu(), ("relu", "threshold_backward")),
+    _unary("abs", lambda L, x: x.abs(), ("abs", "sgn")),
     _unary("clamp", lambda L, x: x.clamp(-0.5, 0.5), ("clamp",)),
     _unary("clamp_min", lambda L, x: L.clamp(x, min=0.0), ("clamp",)),
     OpSpec(
@@ -242,6 +242,7 @@ OP_SPECS: list[OpSpec] = [
     _unary("expand", lambda L, x: x.reshape(1, -1).expand(3, -1), ("view", "expand")),
     _unary("select", lambda L, x: x[-1], ("select",), min_dims=1),
     _unary("slice", lambda L, x: x[1:], ("slice",), min_dims=1),
+    _unary("alias", lambda L, x: x[..., :], ("alias",), min_dims=1),
     _unary("index", lambda L, x: x[[0, -1, 0]], ("index",), min_dims=1),
     _unary(
         "index_put",
