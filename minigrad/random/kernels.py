@@ -17,7 +17,11 @@ def unit(gen: Generator, n: int, np_type: type) -> np.ndarray:
     """n uniforms in [0, 1): float32 from 24 bits of one draw, float64 from 53 of two."""
     if np.dtype(np_type) == np.float64:
         return (gen.raw64(n) & _M53).astype(np.float64) * 2.0**-53
-    return (gen.raw32(n) & _M24).astype(np.float32) * np.float32(2.0**-24)
+    raw = gen.raw32(n)
+    np.bitwise_and(raw, _M24, out=raw)
+    x = raw.astype(np.float32)
+    x *= np.float32(2.0**-24)
+    return x
 
 
 def _fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
@@ -37,6 +41,8 @@ def uniform(gen: Generator, shape: tuple, np_type: type, low: float, high: float
     """uniform_real_distribution: x * (to - from) + from, fused; the top end maps to from."""
     n = math.prod(shape)
     x = unit(gen, n, np_type)
+    if low == 0.0 and high == 1.0:  # x * 1 + 0 is x, exactly
+        return x.astype(np_type, copy=False).reshape(shape)
     if x.dtype == np.float64:
         v = _fma64(x, high - low, low)
     else:
