@@ -49,12 +49,6 @@ from minigrad.factories import (
     linspace,
     ones,
     ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -125,7 +119,25 @@ from minigrad.grad_mode import (
     set_grad_enabled,
 )
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
-from minigrad.random import initial_seed, manual_seed, seed
+from minigrad.random import (
+    Generator,
+    bernoulli,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+)
 from minigrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
@@ -162,7 +174,9 @@ __all__ = [
     "inference_mode", "initial_seed", "int", "int8", "int16", "int32", "int64",
     "is_grad_enabled", "is_inference_mode_enabled", "linspace", "long", "manual_seed", "no_grad",
     "ones", "ones_like", "ops", "printoptions", "rand", "rand_like", "randint", "randn",
-    "randn_like", "randperm", "seed", "set_default_dtype", "set_grad_enabled",
+    "randn_like", "randperm", "Generator", "bernoulli", "default_generator",
+    "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state", "seed",
+    "set_default_dtype", "set_grad_enabled",
     "set_printoptions", "short", "tensor", "uint8", "zeros", "zeros_like",
     "load_ipython_extension", "unload_ipython_extension", "device", "get_default_device",
     "set_default_device", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",

@@ -12,7 +12,6 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.methods import shape_args
-from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 COPY_WARNING = (
@@ -196,31 +195,6 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
     return _leaf(np.linspace(start, end, steps).astype(dt.np_type), requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Uniform random values in [0, 1) (seeded by manual_seed)."""
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(generator().random(shape_args(size)).astype(dt.np_type), requires_grad)
-
-
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal random values (seeded by manual_seed)."""
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(generator().standard_normal(shape_args(size)).astype(dt.np_type), requires_grad)
-
-
-def randint(low: int, high: Any = None, size: Any = None, dtype: Any = None) -> Tensor:
-    """Random integers in [low, high) as int64 (`randint(high, size)` also works)."""
-    if size is None:
-        low, high, size = 0, low, high
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    return Tensor._make(generator().integers(low, high, tuple(size)).astype(dt.np_type))
-
-
-def randperm(n: int) -> Tensor:
-    """A random permutation of 0..n-1."""
-    return Tensor._make(generator().permutation(n).astype(np.int64))
-
-
 def _like(maker: Any, t: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
     return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
@@ -238,16 +212,6 @@ def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tens
 def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor with t's shape and dtype (zeros in minigrad)."""
     return _like(zeros, t, dtype, requires_grad)
-
-
-def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Uniform random values with t's shape and dtype."""
-    return _like(rand, t, dtype, requires_grad)
-
-
-def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Normal random values with t's shape and dtype."""
-    return _like(randn, t, dtype, requires_grad)
 
 
 def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad=False) -> Tensor:

@@ -671,17 +671,52 @@ class TensorMethods:
             return self
         return self._fill(np.asarray(src))
 
-    def uniform_(self, a: _Number = 0.0, b: _Number = 1.0) -> Any:
-        """Fill with uniform random values in [a, b), in place."""
-        from minigrad.random import generator
+    def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Any:
+        """Fill with uniform random values in [a, b), in place (torch's numbers)."""
+        from minigrad.random import kernels
+        from minigrad.random.generator import resolve
 
-        return self._fill(generator().uniform(a, b, self._data.shape))
+        d = self._data
+        return self._fill(kernels.uniform(resolve(generator), d.shape, d.dtype.type, a, b))
 
-    def normal_(self, mean: _Number = 0.0, std: _Number = 1.0) -> Any:
-        """Fill with normal random values, in place."""
-        from minigrad.random import generator
+    def normal_(self, mean: _Number = 0.0, std: _Number = 1.0, *, generator: Any = None) -> Any:
+        """Fill with normal random values, in place (torch's numbers)."""
+        from minigrad.random import kernels
+        from minigrad.random.generator import resolve
 
-        return self._fill(generator().normal(mean, std, self._data.shape))
+        d = self._data
+        return self._fill(kernels.normal(resolve(generator), d.shape, d.dtype.type, mean, std))
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Any:
+        """Fill with 0/1 draws, 1 with probability p (a number or a tensor), in place."""
+        from minigrad.random import kernels
+        from minigrad.random.generator import resolve
+
+        d, gen = self._data, resolve(generator)
+        if hasattr(p, "_data"):
+            probs = np.broadcast_to(p._data, d.shape)
+            return self._fill(kernels.bernoulli_tensor(gen, probs))
+        return self._fill(kernels.bernoulli(gen, d.shape, d.dtype.type, float(p)))
+
+    def exponential_(self, lambd: _Number = 1.0, *, generator: Any = None) -> Any:
+        """Fill with Exp(lambd) draws, in place."""
+        from minigrad.random import kernels
+        from minigrad.random.generator import resolve
+
+        d = self._data
+        return self._fill(kernels.exponential(resolve(generator), d.shape, d.dtype.type, lambd))
+
+    def random_(self, low: Any = None, high: Any = None, *, generator: Any = None) -> Any:
+        """Fill with random integers: [0, max] by default, [0, low) or [low, high)."""
+        from minigrad.random import kernels
+        from minigrad.random.generator import resolve
+
+        d, gen = self._data, resolve(generator)
+        if low is None:
+            return self._fill(kernels.random_bits(gen, d.shape, d.dtype.type))
+        if high is None:
+            low, high = 0, low
+        return self._fill(kernels.from_to(gen, d.shape, d.dtype.type, int(low), int(high)))
 
     # --- new tensors like this one ------------------------------------------------------------
     def new_zeros(self, *size: Any) -> Any:

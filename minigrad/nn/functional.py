@@ -15,6 +15,7 @@ from minigrad import ops
 from minigrad.dispatch import broadcast_message
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
 from minigrad.factories import as_tensor
+from minigrad.nn.dropout import dropout  # noqa: F401 - F.dropout
 from minigrad.tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
