@@ -1,13 +1,21 @@
 """`minigrad.nn`: Module, Parameter and the course's layers and losses, as `torch.nn`.
 
-Differences from PyTorch: Linear's initial values come from minigrad's own seeded stream (same
-distribution, other numbers); losses take no class `weight`; modules have forward hooks but no
-backward hooks; an (N, C, d1, ...) nll_loss records permute + reshape before NllLossBackward0.
+Differences from PyTorch: losses take no class `weight`; modules have forward hooks but no
+backward hooks; an (N, C, d1, ...) nll_loss records permute + reshape before NllLossBackward0;
+Conv2d has no groups and MaxPool2d no ceil_mode; second derivatives through conv, pooling,
+embedding, the norms and BCE are not recorded. A torch.nn name minigrad lacks raises an
+AttributeError saying so.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from minigrad import nn_ops  # noqa: F401  (registers the rows of these layers in OPS)
 from minigrad.nn import functional, init
+from minigrad.nn.containers import ModuleDict
+from minigrad.nn.conv import Conv2d, MaxPool2d
+from minigrad.nn.helpers import missing_name
 from minigrad.nn.layers import (
     Flatten,
     Identity,
@@ -20,26 +28,25 @@ from minigrad.nn.layers import (
     Softmax,
     Tanh,
 )
-from minigrad.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
+from minigrad.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
 from minigrad.nn.module import Module
+from minigrad.nn.normalization import BatchNorm1d, Embedding, LayerNorm
 from minigrad.nn.parameter import Parameter
 
 __all__ = [
-    "CrossEntropyLoss",
-    "Flatten",
-    "Identity",
-    "Linear",
-    "LogSoftmax",
-    "MSELoss",
-    "Module",
-    "ModuleList",
-    "NLLLoss",
-    "Parameter",
-    "ReLU",
-    "Sequential",
-    "Sigmoid",
-    "Softmax",
-    "Tanh",
-    "functional",
-    "init",
-]
+    "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Conv2d", "CrossEntropyLoss", "Embedding",
+    "Flatten", "Identity", "L1Loss", "LayerNorm", "Linear", "LogSoftmax", "MSELoss",
+    "MaxPool2d", "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ReLU",
+    "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    raise missing_name("minigrad.nn", name)
