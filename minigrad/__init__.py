@@ -159,7 +159,11 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 def __getattr__(name: str) -> Any:
     # nn and optim load on first use, keeping `import minigrad` light
-    if name in ("nn", "optim"):
+    if name in ("save", "load"):
+        from minigrad import serialization
+
+        return getattr(serialization, name)
+    if name in ("nn", "optim", "utils"):
         import importlib
 
         return importlib.import_module(f"minigrad.{name}")

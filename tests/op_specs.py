@@ -290,3 +290,7 @@ OP_SPECS: list[OpSpec] = [
         ("log_softmax", "nll_loss"),
     ),
 ]
+
+from op_specs_nn import NN_SPECS  # noqa: E402  (the nn rows' specs, in their own file)
+
+OP_SPECS += NN_SPECS

@@ -355,3 +355,30 @@ def _smoothed(
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - smoothing) * loss + smooth * (smoothing / classes)
+
+
+# the layers' functions live beside (functional_layers.py); torch.nn.functional has them here
+from minigrad.nn.functional_layers import (  # noqa: E402
+    batch_norm,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    conv2d,
+    embedding,
+    l1_loss,
+    layer_norm,
+    max_pool2d,
+    one_hot,
+)
+
+__all__ = [
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
+    "cross_entropy", "embedding", "l1_loss", "layer_norm", "legacy_reduction", "linear",
+    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid",
+    "softmax", "tanh",
+]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    from minigrad.nn.helpers import missing_name
+
+    raise missing_name("minigrad.nn.functional", name)

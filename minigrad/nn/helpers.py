@@ -109,11 +109,35 @@ def cast_floats(tensors: list[Tensor | None], np_type: Any) -> None:
 def target_dtype(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """The numpy dtype named by `Module.to(...)`'s arguments (None if none); CPU only."""
     from minigrad import dtypes
+    from minigrad.device import check_device
 
     target = kwargs.get("dtype")
+    if kwargs.get("device") is not None:
+        check_device(kwargs["device"])
     for a in args:
         if isinstance(a, dtypes.dtype):
             target = a
-        elif a not in ("cpu", None):
-            raise RuntimeError(f"minigrad runs on the CPU only; cannot move to {a!r}")
+        elif isinstance(a, Tensor):
+            target = a.dtype
+        elif a is not None:
+            check_device(a)  # "cpu" passes; "cuda" raises PyTorch's CPU-build AssertionError
     return None if target is None else dtypes.to_dtype(target).np_type
+
+
+class MissingNameError(AttributeError):
+    """A torch name minigrad does not have (yet): an AttributeError, so hasattr() still works."""
+
+
+def missing_name(module: str, name: str) -> AttributeError:
+    """The error for `module.name` when minigrad lacks it (dunders get Python's usual text).
+
+    Args:
+        module: the module's name as users import it (`minigrad.nn`).
+        name: the attribute asked for.
+    """
+    if name.startswith("__") and name.endswith("__"):
+        return AttributeError(f"module '{module}' has no attribute '{name}'")
+    return MissingNameError(
+        f"{module} has no '{name}' yet: minigrad implements part of "
+        f"{module.replace('minigrad', 'torch', 1)}; dir({module}) lists what it has"
+    )

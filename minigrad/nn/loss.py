@@ -88,3 +88,56 @@ class CrossEntropyLoss(NLLLoss):
             reduction=self.reduction,
             label_smoothing=self.label_smoothing,
         )
+
+
+class L1Loss(_Loss):
+    """Mean absolute error between input and target: mean(|x - y|).
+
+    Args:
+        reduction: 'mean' (default), 'sum' or 'none'.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """l1_loss(input, target)."""
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross entropy of probabilities: -(y·log x + (1 - y)·log(1 - x)).
+
+    Args:
+        weight: per-element weights; not supported by minigrad (must be None).
+        reduction: 'mean' (default), 'sum' or 'none'.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:  # fmt: skip
+        if weight is not None:
+            raise NotImplementedError("minigrad's BCELoss does not support weight")
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", None)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """binary_cross_entropy(input, target)."""
+        return F.binary_cross_entropy(input, target, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross entropy of logits: BCELoss(σ(x), y), computed stably.
+
+    Args:
+        weight, pos_weight: not supported by minigrad (must be None).
+        reduction: 'mean' (default), 'sum' or 'none'.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean", pos_weight: Tensor | None = None) -> None:  # fmt: skip
+        if weight is not None or pos_weight is not None:
+            raise NotImplementedError("minigrad's BCEWithLogitsLoss has no weight or pos_weight")
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", None)
+        self.register_buffer("pos_weight", None)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """binary_cross_entropy_with_logits(input, target)."""
+        return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction)
