@@ -137,7 +137,7 @@ def _shuffled_epochs(lib: Any, seed: int, gen_seed: int | None, drop_last: bool)
 @pytest.mark.parametrize("seed", [0, 7])
 @pytest.mark.parametrize("gen_seed", [None, 3])
 @pytest.mark.parametrize("drop_last", [False, True])
-def test_dataloader_shuffle_draws_as_torch(seed: int, gen_seed: int | None, drop_last: bool) -> None:
+def test_dataloader_shuffle_as_torch(seed: int, gen_seed: int | None, drop_last: bool) -> None:
     # torch draws a base seed per iterator, a sampler seed without a generator, and one
     # permutation more than it uses: the orders and what the default generator gives after
     ours = _shuffled_epochs(minigrad, seed, gen_seed, drop_last)
