@@ -46,6 +46,7 @@ from minigrad.factories import (
     full,
     full_like,
     linspace,
+    logspace,
     ones,
     ones_like,
     rand,
@@ -145,12 +146,14 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    # nn and optim load on first use, keeping `import minigrad` light
-    if name in ("nn", "optim"):
+    # nn, optim, cuda, backends, linalg and func load on first use, keeping `import minigrad` light
+    if name in ("nn", "optim", "cuda", "backends", "linalg", "func"):
         import importlib
 
         return importlib.import_module(f"minigrad.{name}")
-    raise AttributeError(f"module 'minigrad' has no attribute '{name}'")
+    from minigrad.missing import missing
+
+    raise missing("minigrad", "torch", name)
 
 
 __all__ = [
@@ -159,7 +162,8 @@ __all__ = [
     "empty_like", "enable_grad", "eye", "float", "float16", "float32", "float64", "from_numpy",
     "full", "full_like", "get_default_dtype", "get_printoptions", "graph", "half",
     "inference_mode", "initial_seed", "int", "int8", "int16", "int32", "int64",
-    "is_grad_enabled", "is_inference_mode_enabled", "linspace", "long", "manual_seed", "no_grad",
+    "is_grad_enabled", "is_inference_mode_enabled", "linspace", "logspace", "long",
+    "manual_seed", "no_grad",
     "ones", "ones_like", "ops", "printoptions", "rand", "rand_like", "randint", "randn",
     "randn_like", "randperm", "seed", "set_default_dtype", "set_grad_enabled",
     "set_printoptions", "short", "tensor", "uint8", "zeros", "zeros_like",

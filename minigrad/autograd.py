@@ -219,3 +219,17 @@ def detect_anomaly(check_nan: bool = True) -> set_detect_anomaly:
 def is_anomaly_enabled() -> bool:
     """True while anomaly detection is on."""
     return set_detect_anomaly.enabled
+
+
+def __getattr__(name: str) -> Any:
+    # `autograd.functional` loads on first use (jacobian, hessian, vjp, jvp)
+    if name == "functional":
+        import sys
+
+        from minigrad import autograd_functional
+
+        sys.modules.setdefault("minigrad.autograd.functional", autograd_functional)
+        return autograd_functional
+    from minigrad.missing import missing
+
+    raise missing("minigrad.autograd", "torch.autograd", name)

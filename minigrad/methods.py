@@ -528,16 +528,18 @@ class TensorMethods:
 
     # --- dtype conversion ---------------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Any:
-        """Convert to a dtype (devices other than "cpu" are not available)."""
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, str) and a != "cpu" or getattr(a, "type", "cpu") not in ("cpu",):
-                raise runtime("device", f"minigrad runs on the CPU only; cannot move to {a!r}")
-            if not isinstance(a, str) and target is None and hasattr(a, "name"):
-                target = dtypes.to_dtype(a)
-        if target is None or dtypes.to_dtype(target).np_type == self._data.dtype:
-            return self
-        target = dtypes.to_dtype(target)
+        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(other)` (other's dtype).
+
+        Devices go through `check_device`: the CPU is accepted, cuda raises PyTorch's CPU-build
+        `AssertionError`. `copy=True` always copies; `non_blocking` is accepted and ignored.
+        """
+        from minigrad.device import check_device
+
+        target, where = _to_args(args, kwargs)
+        if where is not None:
+            check_device(where)
+        if target is None or target.np_type == self._data.dtype:
+            return self.clone().detach() if kwargs.get("copy") else self
         if not target.is_floating_point:  # integer results never require grad, as in PyTorch
             from minigrad.grad_mode import no_grad
 
@@ -697,6 +699,19 @@ class TensorMethods:
         from minigrad.factories import tensor
 
         return tensor(data, dtype=dtypes.from_numpy(self._data.dtype))
+
+
+def _to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """The dtype (or None) and device (or None) a `Tensor.to(...)` call names."""
+    target, where = kwargs.get("dtype"), kwargs.get("device")
+    for a in args:
+        if isinstance(a, dtypes.dtype):
+            target = a
+        elif isinstance(a, TensorMethods):
+            target = dtypes.from_numpy(a._data.dtype)
+        elif a is not None:
+            where = a
+    return (None if target is None else dtypes.to_dtype(target)), where
 
 
 def _viewable(arr: np.ndarray, shape: tuple[int, ...]) -> bool:
