@@ -65,6 +65,7 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     allclose,
     argmax,
     argmin,
+    argsort,
     bmm,
     cat,
     clamp,
@@ -81,6 +82,7 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     flatten,
     is_floating_point,
     is_tensor,
+    isclose,
     log,
     log_softmax,
     matmul,
@@ -95,6 +97,7 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     narrow,
     neg,
     numel,
+    outer,
     permute,
     pow,
     reciprocal,
@@ -224,5 +227,7 @@ __all__ = [
     "transpose",
     "unsqueeze",
     "where",
-
+    "argsort",
+    "isclose",
+    "outer",
 ]  # fmt: skip

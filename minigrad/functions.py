@@ -162,6 +162,9 @@ eq = _method("eq")
 sign = _method("sign")
 narrow = _method("narrow")
 select = _method("select")
+argsort = _method("argsort")
+isclose = _method("isclose")
+outer = _method("outer")
 
 
 def is_tensor(obj: Any) -> bool:
@@ -236,4 +239,7 @@ __all__ = [
     "sign",
     "narrow",
     "select",
+    "argsort",
+    "isclose",
+    "outer",
 ]

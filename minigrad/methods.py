@@ -686,19 +686,68 @@ class TensorMethods:
         return self._fill(generator().normal(mean, std, self._data.shape))
 
     # --- new tensors like this one ------------------------------------------------------------
-    def new_zeros(self, *size: Any) -> Any:
-        """Zeros with this tensor's dtype."""
-        return type(self)._make(np.zeros(shape_args(size), self._data.dtype))  # type: ignore[attr-defined]
+    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: bool) -> Any:
+        from minigrad.device import check_device
+        from minigrad.factories import _leaf
 
-    def new_ones(self, *size: Any) -> Any:
-        """Ones with this tensor's dtype."""
-        return type(self)._make(np.ones(shape_args(size), self._data.dtype))  # type: ignore[attr-defined]
+        check_device(device)
+        dt = dtypes.to_dtype(dtype).np_type if dtype is not None else self._data.dtype
+        return _leaf(np.full(shape_args(size), fill, dt), grad)
 
-    def new_tensor(self, data: Any) -> Any:
-        """A new leaf tensor from `data`, with this tensor's dtype."""
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:  # fmt: skip
+        """Zeros with this tensor's dtype (or `dtype`)."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Any:  # fmt: skip
+        """Ones with this tensor's dtype (or `dtype`)."""
+        return self._new(1, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:  # fmt: skip
+        """A new tensor with this tensor's dtype (zeros in minigrad; PyTorch leaves it unset)."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Any:  # fmt: skip
+        """`fill_value` everywhere, with this tensor's dtype (or `dtype`)."""
+        return self._new(fill_value, (tuple(size),), dtype, device, requires_grad)
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: bool = False) -> Any:  # fmt: skip
+        """A new leaf tensor from `data`, with this tensor's dtype (or `dtype`)."""
         from minigrad.factories import tensor
 
-        return tensor(data, dtype=dtypes.from_numpy(self._data.dtype))
+        dt = dtype if dtype is not None else dtypes.from_numpy(self._data.dtype)
+        return tensor(data, dtype=dt, device=device, requires_grad=requires_grad)
+
+    # --- facts about the layout and no-gradient helpers -----------------------------------
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return int(self._data.itemsize)
+
+    def stride(self, dim: Any = None) -> Any:
+        """Steps in elements between neighbours along each dimension (numpy's, in elements)."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[_dims(dim, self._data.ndim)[0]]
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        """Indices that sort the values along `dim` (ties in index order)."""
+        d = _dims(dim, self._data.ndim)[0] if self._data.ndim else None
+        key = -self._data if descending else self._data
+        return self._plain(lambda a: np.argsort(key, axis=d, kind="stable").astype(np.int64))
+
+    def isclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8,
+                equal_nan: bool = False) -> Any:  # fmt: skip
+        """|self - other| <= atol + rtol * |other|, elementwise: a bool tensor."""
+        return self._plain(lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), other)
+
+    def outer(self, vec2: Any) -> Any:
+        """The outer product of two 1-D tensors: self[i] * vec2[j] (as PyTorch builds it)."""
+        return self.reshape(-1, 1) * vec2
+
+    ger = outer
 
 
 def _to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:

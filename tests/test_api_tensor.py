@@ -1,0 +1,56 @@
+"""Tensor helpers lessons use (new_*, argsort, isclose, outer, stride), against torch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import torch
+
+import minigrad
+from test_api_device import outcome
+
+
+def _a(lib: Any) -> Any:
+    return lib.tensor([[3.0, 1.0, 2.0], [0.5, 0.5, -1.0]])
+
+
+CALLS = [
+    lambda L: _a(L).new_zeros(2, 3),
+    lambda L: _a(L).new_ones((2,), dtype=L.int64),
+    lambda L: _a(L).new_full((2, 2), 7.0, device="cpu"),
+    lambda L: _a(L).new_empty(0).shape,
+    lambda L: _a(L).new_tensor([1, 2]),
+    lambda L: _a(L).new_tensor([1, 2], dtype=L.int64),
+    lambda L: _a(L).new_ones(2, requires_grad=True),
+    lambda L: _a(L).new_zeros(2, device="cuda"),
+    lambda L: _a(L).element_size(),
+    lambda L: _a(L).double().element_size(),
+    lambda L: _a(L).stride(),
+    lambda L: _a(L).t().stride(),
+    lambda L: _a(L).stride(-1),
+    lambda L: _a(L).argsort(),
+    lambda L: _a(L).argsort(dim=0, descending=True),
+    lambda L: L.argsort(_a(L)[0], descending=True),
+    lambda L: L.isclose(_a(L), _a(L) + 1e-7),
+    lambda L: _a(L).isclose(_a(L) * 1.1, rtol=0.05),
+    lambda L: L.outer(_a(L)[0], _a(L)[1]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(CALLS)))
+def test_tensor_helper_prints_as_torch(index: int) -> None:
+    call = CALLS[index]
+    assert outcome(lambda: call(minigrad)) == outcome(lambda: call(torch))
+
+
+def test_outer_records_torch_graph_and_gradients() -> None:
+    grads = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = lib.tensor([3.0, -1.0, 0.5], requires_grad=True)
+        out = lib.outer(x, y)
+        assert type(out.grad_fn).__name__ == "MulBackward0"
+        out.sum().backward()
+        grads.append((str(x.grad), str(y.grad)))
+    assert grads[0] == grads[1]
