@@ -12,6 +12,8 @@ from minigrad import dtypes
 from minigrad.errors import runtime
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
+_Bool = bool  # likewise .bool() and .int()
+_Int = int
 ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
 
 
@@ -686,7 +688,7 @@ class TensorMethods:
         return self._fill(generator().normal(mean, std, self._data.shape))
 
     # --- new tensors like this one ------------------------------------------------------------
-    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: bool) -> Any:
+    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: _Bool) -> Any:
         from minigrad.device import check_device
         from minigrad.factories import _leaf
 
@@ -695,27 +697,27 @@ class TensorMethods:
         return _leaf(np.full(shape_args(size), fill, dt), grad)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
-                  requires_grad: bool = False) -> Any:  # fmt: skip
+                  requires_grad: _Bool = False) -> Any:  # fmt: skip
         """Zeros with this tensor's dtype (or `dtype`)."""
         return self._new(0, size, dtype, device, requires_grad)
 
     def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
-                 requires_grad: bool = False) -> Any:  # fmt: skip
+                 requires_grad: _Bool = False) -> Any:  # fmt: skip
         """Ones with this tensor's dtype (or `dtype`)."""
         return self._new(1, size, dtype, device, requires_grad)
 
     def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
-                  requires_grad: bool = False) -> Any:  # fmt: skip
+                  requires_grad: _Bool = False) -> Any:  # fmt: skip
         """A new tensor with this tensor's dtype (zeros in minigrad; PyTorch leaves it unset)."""
         return self._new(0, size, dtype, device, requires_grad)
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
-                 requires_grad: bool = False) -> Any:  # fmt: skip
+                 requires_grad: _Bool = False) -> Any:  # fmt: skip
         """`fill_value` everywhere, with this tensor's dtype (or `dtype`)."""
         return self._new(fill_value, (tuple(size),), dtype, device, requires_grad)
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
-                   requires_grad: bool = False) -> Any:  # fmt: skip
+                   requires_grad: _Bool = False) -> Any:  # fmt: skip
         """A new leaf tensor from `data`, with this tensor's dtype (or `dtype`)."""
         from minigrad.factories import tensor
 
@@ -723,7 +725,7 @@ class TensorMethods:
         return tensor(data, dtype=dt, device=device, requires_grad=requires_grad)
 
     # --- facts about the layout and no-gradient helpers -----------------------------------
-    def element_size(self) -> int:
+    def element_size(self) -> _Int:
         """Bytes per element (4 for float32)."""
         return int(self._data.itemsize)
 
@@ -732,14 +734,14 @@ class TensorMethods:
         steps = tuple(s // self._data.itemsize for s in self._data.strides)
         return steps if dim is None else steps[_dims(dim, self._data.ndim)[0]]
 
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    def argsort(self, dim: _Int = -1, descending: _Bool = False, stable: _Bool = False) -> Any:
         """Indices that sort the values along `dim` (ties in index order)."""
         d = _dims(dim, self._data.ndim)[0] if self._data.ndim else None
         key = -self._data if descending else self._data
         return self._plain(lambda a: np.argsort(key, axis=d, kind="stable").astype(np.int64))
 
-    def isclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8,
-                equal_nan: bool = False) -> Any:  # fmt: skip
+    def isclose(self, other: Any, rtol: _Number = 1e-5, atol: _Number = 1e-8,
+                equal_nan: _Bool = False) -> Any:  # fmt: skip
         """|self - other| <= atol + rtol * |other|, elementwise: a bool tensor."""
         return self._plain(lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), other)
 

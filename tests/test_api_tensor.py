@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 import torch
+from test_api_device import outcome
 
 import minigrad
-from test_api_device import outcome
 
 
 def _a(lib: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Each tests/lessons/tensor_*.py prints the same text under torch and `import minigrad as torch`."""
+"""Each tests/lessons/tensor_*.py prints the same text under torch and as minigrad."""
 
 from __future__ import annotations
 
