@@ -165,6 +165,11 @@ select = _method("select")
 argsort = _method("argsort")
 isclose = _method("isclose")
 outer = _method("outer")
+flip = _method("flip")
+roll = _method("roll")
+tril = _method("tril")
+triu = _method("triu")
+cumsum = _method("cumsum")
 
 
 def is_tensor(obj: Any) -> bool:
@@ -242,4 +247,9 @@ __all__ = [
     "argsort",
     "isclose",
     "outer",
+    "flip",
+    "roll",
+    "tril",
+    "triu",
+    "cumsum",
 ]

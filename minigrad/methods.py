@@ -751,6 +751,47 @@ class TensorMethods:
 
     ger = outer
 
+    # --- moving and masking elements (ops_shift.py) -----------------------------------------
+    def flip(self, *dims: Any) -> Any:
+        """The elements in reverse order along each of `dims`."""
+        from minigrad.ops_shift import flip
+
+        return flip(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in shape_args(dims)))
+
+    def roll(self, shifts: Any, dims: Any = None) -> Any:
+        """Elements shifted cyclically by `shifts` along `dims` (flattened when dims is None)."""
+        from minigrad.ops_shift import roll
+
+        if isinstance(shifts, (list, tuple)):
+            shifts = tuple(int(s) for s in shifts)
+        if isinstance(dims, (list, tuple)):
+            dims = tuple(_dims(d, self._data.ndim)[0] for d in dims)
+        elif dims is not None:
+            dims = _dims(dims, self._data.ndim)[0]
+        return roll(self, shifts=shifts, dims=dims)
+
+    def _triangle(self, which: str, diagonal: _Int) -> Any:
+        from minigrad import ops_shift
+
+        if self._data.ndim < 2:
+            raise runtime("triangle_dims", f"{which}: input tensor must have at least 2 dimensions")
+        return getattr(ops_shift, which)(self, diagonal=int(diagonal))
+
+    def tril(self, diagonal: _Int = 0) -> Any:
+        """The lower triangle (on and below `diagonal`); zeros above."""
+        return self._triangle("tril", diagonal)
+
+    def triu(self, diagonal: _Int = 0) -> Any:
+        """The upper triangle (on and above `diagonal`); zeros below."""
+        return self._triangle("triu", diagonal)
+
+    def cumsum(self, dim: _Int, dtype: Any = None) -> Any:
+        """Running sums along `dim`: out[i] = Σ_{j <= i} self[j]."""
+        from minigrad.ops_shift import cumsum
+
+        x = self if dtype is None else self.to(dtype)
+        return cumsum(x, dim=_dims(dim, self._data.ndim)[0] if self._data.ndim else 0)
+
 
 def _to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
     """The dtype (or None) and device (or None) a `Tensor.to(...)` call names."""

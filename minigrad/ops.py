@@ -726,6 +726,9 @@ nll_loss = defop(
 )
 
 
+from minigrad import ops_shift  # noqa: E402, F401 - more rows: flip, roll, tril, triu, cumsum
+
+
 def _bind_methods() -> None:
     """Give Tensor's methods (methods.py) this table; done once, here, to avoid an import cycle."""
     import sys

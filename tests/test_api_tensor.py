@@ -35,6 +35,16 @@ CALLS = [
     lambda L: L.isclose(_a(L), _a(L) + 1e-7),
     lambda L: _a(L).isclose(_a(L) * 1.1, rtol=0.05),
     lambda L: L.outer(_a(L)[0], _a(L)[1]),
+    lambda L: L.tensor([1, 2, 3], dtype=L.int32).cumsum(0),
+    lambda L: L.tensor([True, True]).cumsum(0),
+    lambda L: _a(L).cumsum(dim=-1, dtype=L.float64),
+    lambda L: L.cumsum(_a(L), 0),
+    lambda L: L.ones(3).tril(),
+    lambda L: L.arange(6).reshape(2, 3).triu(-1),
+    lambda L: L.arange(6).reshape(2, 3).roll(1, 1),
+    lambda L: L.arange(6).reshape(2, 3).roll(-2),
+    lambda L: L.arange(6).reshape(2, 3).flip(1),
+    lambda L: L.flip(L.arange(4), [0]),
 ]
 
 
