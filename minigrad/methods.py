@@ -309,14 +309,20 @@ class TensorMethods:
         return ops.minimum(self, other)
 
     # --- reductions -----------------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False) -> Any:
-        """Sum of all elements, or along `dim` (an int or a tuple)."""
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: Any = None) -> Any:  # fmt: skip
+        """Sum of all elements, or along `dim` (an int or a tuple; numpy's `axis=` too)."""
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases(dim, keepdim, axis, keepdims)
         if dim is None:
             return ops.sum_all(self)
         return ops.sum_dim(self, dim=_dims(dim, self._data.ndim), keepdim=keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: Any = None) -> Any:  # fmt: skip
         """Mean of all elements, or along `dim`; floating point tensors only, as in PyTorch."""
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases(dim, keepdim, axis, keepdims)
         if self._data.dtype.kind != "f":
             name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(
                 self._data.dtype.name, self._data.dtype.name
@@ -791,6 +797,11 @@ class TensorMethods:
 
         x = self if dtype is None else self.to(dtype)
         return cumsum(x, dim=_dims(dim, self._data.ndim)[0] if self._data.ndim else 0)
+
+
+def _aliases(dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple[Any, Any]:
+    """numpy's spellings `axis=` and `keepdims=`, which PyTorch accepts as aliases."""
+    return (axis if axis is not None else dim), (keepdims if keepdims is not None else keepdim)
 
 
 def _to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:

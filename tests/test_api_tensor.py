@@ -64,3 +64,22 @@ def test_outer_records_torch_graph_and_gradients() -> None:
         out.sum().backward()
         grads.append((str(x.grad), str(y.grad)))
     assert grads[0] == grads[1]
+
+
+ALIAS_CALLS = [
+    lambda L: _a(L).sum(axis=1),
+    lambda L: _a(L).sum(axis=0, keepdims=True),
+    lambda L: _a(L).mean(axis=(0, 1)),
+    lambda L: L.sum(_a(L), axis=1, keepdim=True),
+    lambda L: L.sum(input=_a(L), dim=0),
+    lambda L: L.mean(input=_a(L)),
+    lambda L: L.matmul(input=_a(L), other=_a(L).t()),
+    lambda L: L.exp(input=_a(L)),
+    lambda L: L.add(input=_a(L), other=1.5),
+]
+
+
+@pytest.mark.parametrize("index", range(len(ALIAS_CALLS)))
+def test_argument_names_and_aliases_as_torch(index: int) -> None:
+    call = ALIAS_CALLS[index]
+    assert outcome(lambda: call(minigrad)) == outcome(lambda: call(torch))
