@@ -98,6 +98,7 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     mv,
     narrow,
     neg,
+    norm,
     numel,
     outer,
     permute,
@@ -240,4 +241,5 @@ __all__ = [
     "tril",
     "triu",
     "cumsum",
+    "norm",
 ]  # fmt: skip

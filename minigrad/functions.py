@@ -170,6 +170,7 @@ roll = _method("roll")
 tril = _method("tril")
 triu = _method("triu")
 cumsum = _method("cumsum")
+norm = _method("norm")
 
 
 def is_tensor(obj: Any) -> bool:
@@ -252,4 +253,5 @@ __all__ = [
     "tril",
     "triu",
     "cumsum",
+    "norm",
 ]

@@ -757,6 +757,12 @@ class TensorMethods:
 
     ger = outer
 
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
+        """The p-norm (2 for "fro"): `torch.linalg.vector_norm` over `dim` (all by default)."""
+        from minigrad.linalg import vector_norm
+
+        return vector_norm(self, 2 if p == "fro" or p is None else p, dim, keepdim)
+
     # --- moving and masking elements (ops_shift.py) -----------------------------------------
     def flip(self, *dims: Any) -> Any:
         """The elements in reverse order along each of `dims`."""

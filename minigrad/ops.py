@@ -726,7 +726,8 @@ nll_loss = defop(
 )
 
 
-from minigrad import ops_shift  # noqa: E402, F401 - more rows: flip, roll, tril, triu, cumsum
+# more rows, in their own modules: flip, roll, tril, triu, cumsum; the vector norm
+from minigrad import ops_norm, ops_shift  # noqa: E402, F401
 
 
 def _bind_methods() -> None:

@@ -83,3 +83,33 @@ ALIAS_CALLS = [
 def test_argument_names_and_aliases_as_torch(index: int) -> None:
     call = ALIAS_CALLS[index]
     assert outcome(lambda: call(minigrad)) == outcome(lambda: call(torch))
+
+
+NORM_CALLS = [
+    lambda L: _a(L).norm(),
+    lambda L: _a(L).norm(p="fro"),
+    lambda L: _a(L).norm(1, dim=1),
+    lambda L: _a(L).norm(float("inf")),
+    lambda L: L.norm(_a(L), dim=0, keepdim=True),
+    lambda L: L.linalg.norm(_a(L)),
+    lambda L: L.linalg.norm(_a(L)[0], ord=1),
+    lambda L: L.linalg.norm(_a(L), dim=(0, 1)),
+    lambda L: L.linalg.vector_norm(_a(L), ord=3),
+    lambda L: L.zeros(3, requires_grad=True).norm(),
+    lambda L: type(_a(L).requires_grad_().norm().grad_fn).__name__,
+]
+
+
+@pytest.mark.parametrize("index", range(len(NORM_CALLS)))
+def test_norm_prints_as_torch(index: int) -> None:
+    call = NORM_CALLS[index]
+    assert outcome(lambda: call(minigrad)) == outcome(lambda: call(torch))
+
+
+def test_norm_of_zeros_has_zero_gradient() -> None:
+    grads = []
+    for lib in (minigrad, torch):
+        x = lib.zeros(3, requires_grad=True)
+        x.norm().backward()
+        grads.append(str(x.grad))
+    assert grads[0] == grads[1]
