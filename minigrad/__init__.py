@@ -47,6 +47,7 @@ from minigrad.factories import (
     full,
     full_like,
     linspace,
+    logspace,
     ones,
     ones_like,
     tensor,
@@ -59,6 +60,7 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     allclose,
     argmax,
     argmin,
+    argsort,
     bmm,
     cat,
     clamp,
@@ -67,14 +69,17 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     concat,
     concatenate,
     cos,
+    cumsum,
     div,
     dot,
     eq,
     equal,
     exp,
     flatten,
+    flip,
     is_floating_point,
     is_tensor,
+    isclose,
     log,
     log_softmax,
     matmul,
@@ -88,12 +93,15 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     mv,
     narrow,
     neg,
+    norm,
     numel,
+    outer,
     permute,
     pow,
     reciprocal,
     relu,
     reshape,
+    roll,
     select,
     sigmoid,
     sign,
@@ -107,6 +115,8 @@ from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins h
     t,
     tanh,
     transpose,
+    tril,
+    triu,
     unsqueeze,
     where,
 )
@@ -158,16 +168,19 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    # nn and optim load on first use, keeping `import minigrad` light
+    # nn, optim, utils, cuda, backends, linalg and func load on first use: `import minigrad`
+    # stays light
     if name in ("save", "load"):
         from minigrad import serialization
 
         return getattr(serialization, name)
-    if name in ("nn", "optim", "utils"):
+    if name in ("nn", "optim", "utils", "cuda", "backends", "linalg", "func"):
         import importlib
 
         return importlib.import_module(f"minigrad.{name}")
-    raise AttributeError(f"module 'minigrad' has no attribute '{name}'")
+    from minigrad.missing import missing
+
+    raise missing("minigrad", "torch", name)
 
 
 __all__ = [
@@ -176,7 +189,8 @@ __all__ = [
     "empty_like", "enable_grad", "eye", "float", "float16", "float32", "float64", "from_numpy",
     "full", "full_like", "get_default_dtype", "get_printoptions", "graph", "half",
     "inference_mode", "initial_seed", "int", "int8", "int16", "int32", "int64",
-    "is_grad_enabled", "is_inference_mode_enabled", "linspace", "long", "manual_seed", "no_grad",
+    "is_grad_enabled", "is_inference_mode_enabled", "linspace", "logspace", "long",
+    "manual_seed", "no_grad",
     "ones", "ones_like", "ops", "printoptions", "rand", "rand_like", "randint", "randn",
     "randn_like", "randperm", "Generator", "bernoulli", "default_generator",
     "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state", "seed",
@@ -239,5 +253,13 @@ __all__ = [
     "transpose",
     "unsqueeze",
     "where",
-
+    "argsort",
+    "isclose",
+    "outer",
+    "flip",
+    "roll",
+    "tril",
+    "triu",
+    "cumsum",
+    "norm",
 ]  # fmt: skip

@@ -201,3 +201,17 @@ class Variable(metaclass=_VariableMeta):
             )
         t = data.detach()
         return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def __getattr__(name: str) -> Any:
+    # `autograd.functional` loads on first use (jacobian, hessian, vjp, jvp)
+    if name == "functional":
+        import sys
+
+        from minigrad import autograd_functional
+
+        sys.modules.setdefault("minigrad.autograd.functional", autograd_functional)
+        return autograd_functional
+    from minigrad.missing import missing
+
+    raise missing("minigrad.autograd", "torch.autograd", name)

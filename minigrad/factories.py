@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.methods import shape_args
 from minigrad.tensor import Tensor
@@ -127,12 +128,14 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     """
     if isinstance(data, Tensor):
         warnings.warn(COPY_WARNING, UserWarning, stacklevel=2)
+    check_device(device)
     dt = dtypes.to_dtype(dtype) if dtype is not None else None
     return _leaf(as_array(data, dt), requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like `tensor`, but returns `data` itself when it already is a tensor of that dtype."""
+    check_device(device)
     if isinstance(data, Tensor) and (dtype is None or dtypes.to_dtype(dtype) is data.dtype):
         return data
     return tensor(data, dtype=dtype)
@@ -144,41 +147,50 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     return Tensor._make(arr)
 
 
-def _filled(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) -> Tensor:
+def _filled(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device=None):
+    check_device(device)
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     return _leaf(np.full(shape_args(size), fill, dt.np_type), requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*size: Any, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of zeros of the given shape."""
-    return _filled(0, size, dtype, requires_grad)
+    return _filled(0, _size(size, kw), dtype, requires_grad, device)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: Any, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of ones of the given shape."""
-    return _filled(1, size, dtype, requires_grad)
+    return _filled(1, _size(size, kw), dtype, requires_grad, device)
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of the given shape (minigrad fills it with zeros; PyTorch leaves it unset)."""
-    return _filled(0, size, dtype, requires_grad)
+    return _filled(0, _size(size, kw), dtype, requires_grad, device)
 
 
-def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False):
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of the given shape filled with `fill_value` (its dtype inferred from it)."""
     if dtype is None:
         dtype = dtypes.to_dtype(type(fill_value)) if not isinstance(fill_value, float) else None
-    return _filled(fill_value, (tuple(size),), dtype, requires_grad)
+    return _filled(fill_value, (tuple(size),), dtype, requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:  # fmt: skip
     """The n x m identity matrix."""
+    check_device(device)
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     return _leaf(np.eye(n, m, dtype=dt.np_type), requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad=False):
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Values from start to end (exclusive) by step; int64 when all arguments are integers."""
+    check_device(device)
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -189,34 +201,64 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     return _leaf(np.arange(start, end, step).astype(dt.np_type), requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad=False):
+def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:  # fmt: skip
     """`steps` evenly spaced values from start to end (inclusive)."""
+    check_device(device)
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     return _leaf(np.linspace(start, end, steps).astype(dt.np_type), requires_grad)
 
 
-def _like(maker: Any, t: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
+def _like(maker: Any, t: Tensor, dtype: Any, requires_grad: bool, device: Any = None) -> Tensor:
+    check_device(device)
     return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(
+    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:  # noqa: A002 fmt: skip
     """Zeros with t's shape and dtype."""
-    return _like(zeros, t, dtype, requires_grad)
+    return _like(zeros, input, dtype, requires_grad, device)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(
+    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:  # noqa: A002 fmt: skip
     """Ones with t's shape and dtype."""
-    return _like(ones, t, dtype, requires_grad)
+    return _like(ones, input, dtype, requires_grad, device)
 
 
-def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(
+    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:  # noqa: A002 fmt: skip
     """A tensor with t's shape and dtype (zeros in minigrad)."""
-    return _like(zeros, t, dtype, requires_grad)
+    return _like(zeros, input, dtype, requires_grad, device)
 
 
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad=False) -> Tensor:
-    """`fill_value` everywhere, with t's shape and dtype."""
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def full_like(
+    input: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:  # noqa: A002 fmt: skip
+    """`fill_value` everywhere, with input's shape and dtype."""
+    check_device(device)
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """`steps` values from base**start to base**end, evenly spaced in the exponent."""
+    check_device(device)
+    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    return _leaf(np.logspace(start, end, steps, base=base).astype(dt.np_type), requires_grad)
+
+
+def _size(size: tuple[Any, ...], kw: dict[str, Any]) -> tuple[Any, ...]:
+    """The shape given positionally (`zeros(2, 3)`) or as `size=` (`zeros(size=(2, 3))`)."""
+    if "size" in kw:
+        return (tuple(kw.pop("size")),)
+    if kw:
+        name = next(iter(kw))
+        raise MinigradTypeError(f"got an unexpected keyword argument '{name}'")
+    return size
 
 
 def _legacy(dt: dtypes.dtype) -> Any:

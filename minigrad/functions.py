@@ -94,14 +94,14 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     return x.min(dim, keepdim)
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A002  # noqa: A001
     """Sum of elements (all, or along dim)."""
-    return x.sum(dim, keepdim)
+    return tensor_of(input).sum(dim, keepdim, **aliases)
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A002
     """Mean of elements (all, or along dim)."""
-    return x.mean(dim, keepdim)
+    return tensor_of(input).mean(dim, keepdim, **aliases)
 
 
 def mm(x: Tensor, y: Tensor) -> Tensor:
@@ -109,14 +109,14 @@ def mm(x: Tensor, y: Tensor) -> Tensor:
     return ops.mm(tensor_of(x), tensor_of(y))
 
 
-def matmul(x: Tensor, y: Tensor) -> Tensor:
-    """`x @ y`."""
-    return x.matmul(y)
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 - torch's names
+    """`input @ other`."""
+    return tensor_of(input).matmul(other)
 
 
 def _method(name: str) -> Any:
-    def call(x: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return getattr(tensor_of(x), name)(*args, **kwargs)
+    def call(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
+        return getattr(tensor_of(input), name)(*args, **kwargs)
 
     call.__name__ = name
     call.__doc__ = f"`minigrad.{name}(x, ...)` is `x.{name}(...)`."
@@ -162,6 +162,15 @@ eq = _method("eq")
 sign = _method("sign")
 narrow = _method("narrow")
 select = _method("select")
+argsort = _method("argsort")
+isclose = _method("isclose")
+outer = _method("outer")
+flip = _method("flip")
+roll = _method("roll")
+tril = _method("tril")
+triu = _method("triu")
+cumsum = _method("cumsum")
+norm = _method("norm")
 
 
 def is_tensor(obj: Any) -> bool:
@@ -236,4 +245,13 @@ __all__ = [
     "sign",
     "narrow",
     "select",
+    "argsort",
+    "isclose",
+    "outer",
+    "flip",
+    "roll",
+    "tril",
+    "triu",
+    "cumsum",
+    "norm",
 ]

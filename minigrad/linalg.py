@@ -67,3 +67,43 @@ def _batched(x: Any, y: Any) -> Any:
     if y.ndim == 1:
         out = out.squeeze(-1)
     return out
+
+
+def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """‖x‖_ord over all elements, or along `dim` (an int or a tuple); ord 2, 1, inf or p > 0.
+
+    Args:
+        x: the tensor.
+        ord: the order p (float("inf") for the largest |x|).
+        dim: the dimensions to reduce, or None for all.
+        keepdim: keep the reduced dimensions with size 1.
+    """
+    from minigrad.methods import _dims
+    from minigrad.ops_norm import vector_norm as row
+
+    if isinstance(ord, str) or not (ord == float("inf") or ord > 0):
+        raise runtime("norm_ord", f"minigrad's vector_norm has no ord={ord!r} yet")
+    dims = None if dim is None else _dims(dim, x.ndim)
+    return row(x, ord=float(ord), dim=dims, keepdim=keepdim)
+
+
+def norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """`torch.linalg.norm`: vector norms, and the Frobenius norm ("fro", the default) of matrices.
+
+    Args:
+        x: the tensor.
+        ord: None or "fro" (2-norm of all elements), or a vector order (with a 1-D x or an int dim).
+        dim: the dimensions to reduce, or None for all.
+        keepdim: keep the reduced dimensions with size 1.
+    """
+    if ord is None or ord == "fro":
+        return vector_norm(x, 2, dim, keepdim)
+    if x.ndim == 1 or isinstance(dim, int):
+        return vector_norm(x, ord, dim, keepdim)
+    raise runtime("norm_ord", f"minigrad has no matrix norm ord={ord!r} yet (only 'fro')")
+
+
+def __getattr__(name: str) -> Any:
+    from minigrad.missing import missing
+
+    raise missing("minigrad.linalg", "torch.linalg", name)

@@ -12,6 +12,8 @@ from minigrad import dtypes
 from minigrad.errors import runtime
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
+_Bool = bool  # likewise .bool() and .int()
+_Int = int
 ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
 
 
@@ -307,14 +309,20 @@ class TensorMethods:
         return ops.minimum(self, other)
 
     # --- reductions -----------------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False) -> Any:
-        """Sum of all elements, or along `dim` (an int or a tuple)."""
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: Any = None) -> Any:  # fmt: skip
+        """Sum of all elements, or along `dim` (an int or a tuple; numpy's `axis=` too)."""
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases(dim, keepdim, axis, keepdims)
         if dim is None:
             return ops.sum_all(self)
         return ops.sum_dim(self, dim=_dims(dim, self._data.ndim), keepdim=keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: Any = None) -> Any:  # fmt: skip
         """Mean of all elements, or along `dim`; floating point tensors only, as in PyTorch."""
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases(dim, keepdim, axis, keepdims)
         if self._data.dtype.kind != "f":
             name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(
                 self._data.dtype.name, self._data.dtype.name
@@ -528,16 +536,18 @@ class TensorMethods:
 
     # --- dtype conversion ---------------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Any:
-        """Convert to a dtype (devices other than "cpu" are not available)."""
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, str) and a != "cpu" or getattr(a, "type", "cpu") not in ("cpu",):
-                raise runtime("device", f"minigrad runs on the CPU only; cannot move to {a!r}")
-            if not isinstance(a, str) and target is None and hasattr(a, "name"):
-                target = dtypes.to_dtype(a)
-        if target is None or dtypes.to_dtype(target).np_type == self._data.dtype:
-            return self
-        target = dtypes.to_dtype(target)
+        """`to(dtype)`, `to(device)`, `to(device, dtype)` or `to(other)` (other's dtype).
+
+        Devices go through `check_device`: the CPU is accepted, cuda raises PyTorch's CPU-build
+        `AssertionError`. `copy=True` always copies; `non_blocking` is accepted and ignored.
+        """
+        from minigrad.device import check_device
+
+        target, where = _to_args(args, kwargs)
+        if where is not None:
+            check_device(where)
+        if target is None or target.np_type == self._data.dtype:
+            return self.clone().detach() if kwargs.get("copy") else self
         if not target.is_floating_point:  # integer results never require grad, as in PyTorch
             from minigrad.grad_mode import no_grad
 
@@ -719,19 +729,133 @@ class TensorMethods:
         return self._fill(kernels.from_to(gen, d.shape, d.dtype.type, int(low), int(high)))
 
     # --- new tensors like this one ------------------------------------------------------------
-    def new_zeros(self, *size: Any) -> Any:
-        """Zeros with this tensor's dtype."""
-        return type(self)._make(np.zeros(shape_args(size), self._data.dtype))  # type: ignore[attr-defined]
+    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: _Bool) -> Any:
+        from minigrad.device import check_device
+        from minigrad.factories import _leaf
 
-    def new_ones(self, *size: Any) -> Any:
-        """Ones with this tensor's dtype."""
-        return type(self)._make(np.ones(shape_args(size), self._data.dtype))  # type: ignore[attr-defined]
+        check_device(device)
+        dt = dtypes.to_dtype(dtype).np_type if dtype is not None else self._data.dtype
+        return _leaf(np.full(shape_args(size), fill, dt), grad)
 
-    def new_tensor(self, data: Any) -> Any:
-        """A new leaf tensor from `data`, with this tensor's dtype."""
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: _Bool = False) -> Any:  # fmt: skip
+        """Zeros with this tensor's dtype (or `dtype`)."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: _Bool = False) -> Any:  # fmt: skip
+        """Ones with this tensor's dtype (or `dtype`)."""
+        return self._new(1, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: _Bool = False) -> Any:  # fmt: skip
+        """A new tensor with this tensor's dtype (zeros in minigrad; PyTorch leaves it unset)."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: _Bool = False) -> Any:  # fmt: skip
+        """`fill_value` everywhere, with this tensor's dtype (or `dtype`)."""
+        return self._new(fill_value, (tuple(size),), dtype, device, requires_grad)
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: _Bool = False) -> Any:  # fmt: skip
+        """A new leaf tensor from `data`, with this tensor's dtype (or `dtype`)."""
         from minigrad.factories import tensor
 
-        return tensor(data, dtype=dtypes.from_numpy(self._data.dtype))
+        dt = dtype if dtype is not None else dtypes.from_numpy(self._data.dtype)
+        return tensor(data, dtype=dt, device=device, requires_grad=requires_grad)
+
+    # --- facts about the layout and no-gradient helpers -----------------------------------
+    def element_size(self) -> _Int:
+        """Bytes per element (4 for float32)."""
+        return int(self._data.itemsize)
+
+    def stride(self, dim: Any = None) -> Any:
+        """Steps in elements between neighbours along each dimension (numpy's, in elements)."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[_dims(dim, self._data.ndim)[0]]
+
+    def argsort(self, dim: _Int = -1, descending: _Bool = False, stable: _Bool = False) -> Any:
+        """Indices that sort the values along `dim` (ties in index order)."""
+        d = _dims(dim, self._data.ndim)[0] if self._data.ndim else None
+        key = -self._data if descending else self._data
+        return self._plain(lambda a: np.argsort(key, axis=d, kind="stable").astype(np.int64))
+
+    def isclose(self, other: Any, rtol: _Number = 1e-5, atol: _Number = 1e-8,
+                equal_nan: _Bool = False) -> Any:  # fmt: skip
+        """|self - other| <= atol + rtol * |other|, elementwise: a bool tensor."""
+        return self._plain(lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), other)
+
+    def outer(self, vec2: Any) -> Any:
+        """The outer product of two 1-D tensors: self[i] * vec2[j] (as PyTorch builds it)."""
+        return self.reshape(-1, 1) * vec2
+
+    ger = outer
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: _Bool = False) -> Any:
+        """The p-norm (2 for "fro"): `torch.linalg.vector_norm` over `dim` (all by default)."""
+        from minigrad.linalg import vector_norm
+
+        return vector_norm(self, 2 if p == "fro" or p is None else p, dim, keepdim)
+
+    # --- moving and masking elements (ops_shift.py) -----------------------------------------
+    def flip(self, *dims: Any) -> Any:
+        """The elements in reverse order along each of `dims`."""
+        from minigrad.ops_shift import flip
+
+        return flip(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in shape_args(dims)))
+
+    def roll(self, shifts: Any, dims: Any = None) -> Any:
+        """Elements shifted cyclically by `shifts` along `dims` (flattened when dims is None)."""
+        from minigrad.ops_shift import roll
+
+        if isinstance(shifts, (list, tuple)):
+            shifts = tuple(int(s) for s in shifts)
+        if isinstance(dims, (list, tuple)):
+            dims = tuple(_dims(d, self._data.ndim)[0] for d in dims)
+        elif dims is not None:
+            dims = _dims(dims, self._data.ndim)[0]
+        return roll(self, shifts=shifts, dims=dims)
+
+    def _triangle(self, which: str, diagonal: _Int) -> Any:
+        from minigrad import ops_shift
+
+        if self._data.ndim < 2:
+            raise runtime("triangle_dims", f"{which}: input tensor must have at least 2 dimensions")
+        return getattr(ops_shift, which)(self, diagonal=int(diagonal))
+
+    def tril(self, diagonal: _Int = 0) -> Any:
+        """The lower triangle (on and below `diagonal`); zeros above."""
+        return self._triangle("tril", diagonal)
+
+    def triu(self, diagonal: _Int = 0) -> Any:
+        """The upper triangle (on and above `diagonal`); zeros below."""
+        return self._triangle("triu", diagonal)
+
+    def cumsum(self, dim: _Int, dtype: Any = None) -> Any:
+        """Running sums along `dim`: out[i] = Σ_{j <= i} self[j]."""
+        from minigrad.ops_shift import cumsum
+
+        x = self if dtype is None else self.to(dtype)
+        return cumsum(x, dim=_dims(dim, self._data.ndim)[0] if self._data.ndim else 0)
+
+
+def _aliases(dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple[Any, Any]:
+    """numpy's spellings `axis=` and `keepdims=`, which PyTorch accepts as aliases."""
+    return (axis if axis is not None else dim), (keepdims if keepdims is not None else keepdim)
+
+
+def _to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """The dtype (or None) and device (or None) a `Tensor.to(...)` call names."""
+    target, where = kwargs.get("dtype"), kwargs.get("device")
+    for a in args:
+        if isinstance(a, dtypes.dtype):
+            target = a
+        elif isinstance(a, TensorMethods):
+            target = dtypes.from_numpy(a._data.dtype)
+        elif a is not None:
+            where = a
+    return (None if target is None else dtypes.to_dtype(target)), where
 
 
 def _viewable(arr: np.ndarray, shape: tuple[int, ...]) -> bool:

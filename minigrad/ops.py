@@ -748,6 +748,10 @@ nll_loss = defop(
 )
 
 
+# more rows, in their own modules: flip, roll, tril, triu, cumsum; the vector norm
+from minigrad import ops_norm, ops_shift  # noqa: E402, F401
+
+
 def _bind_methods() -> None:
     """Give Tensor's methods (methods.py) this table; done once, here, to avoid an import cycle."""
     import sys

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
-from minigrad.device import CPU, device
+from minigrad.device import CPU, CUDA_MISSING, device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, typed
 from minigrad.function import Node, RemovableHandle, accumulator
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
@@ -182,6 +182,26 @@ class Tensor(TensorMethods):
     def device(self) -> device:
         """Always the CPU: `device(type='cpu')`."""
         return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: minigrad tensors live on the CPU."""
+        return False
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """PyTorch's CPU-build error: `AssertionError: Torch not compiled with CUDA enabled`.
+
+        Args:
+            device: ignored.
+            non_blocking: ignored.
+        """
+        raise AssertionError(CUDA_MISSING)
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached when normal look-up fails: no cost on the hot path
+        from minigrad.missing import missing_attribute
+
+        raise missing_attribute(name)
 
     def numpy(self) -> np.ndarray:
         """The values as a numpy array that shares memory with this tensor."""

@@ -241,6 +241,47 @@ OP_SPECS: list[OpSpec] = [
     _unary("unsqueeze", lambda L, x: L.unsqueeze(x, 0), ("unsqueeze",)),
     _unary("expand", lambda L, x: x.reshape(1, -1).expand(3, -1), ("view", "expand")),
     _unary("select", lambda L, x: x[-1], ("select",), min_dims=1),
+    _unary("flip", lambda L, x: x.flip(0, -1), ("flip",), min_dims=2),
+    _unary("flip_fn", lambda L, x: L.flip(x, (0,)), ("flip",), min_dims=1),
+    _unary("roll", lambda L, x: x.roll(1), ("roll",)),
+    _unary("roll_dims", lambda L, x: L.roll(x, (2, -1), (0, -1)), ("roll",), min_dims=1),
+    OpSpec(
+        "tril",
+        lambda L, x, k: x.tril(k),
+        st.tuples(s.array(min_dims=2), st.integers(-2, 2)),
+        ("tril",),
+    ),
+    OpSpec(
+        "triu",
+        lambda L, x, k: L.triu(x, diagonal=k),
+        st.tuples(s.array(min_dims=2), st.integers(-2, 2)),
+        ("triu",),
+    ),
+    _unary("norm", lambda L, x: x.norm(), ("linalg_vector_norm",), s.away_from_zero()),
+    _unary("norm_p1", lambda L, x: L.norm(x, p=1), ("linalg_vector_norm",), s.away_from_zero()),
+    _unary(
+        "norm_p3", lambda L, x: x.norm(3), ("linalg_vector_norm",), s.away_from_zero(), rtol32=1e-3
+    ),  # fmt: skip
+    OpSpec(
+        "norm_dim",
+        lambda L, x, d: L.linalg.norm(x, dim=d, keepdim=True),
+        s.shapes(min_dims=1).flatmap(  # away from |x|'s kink at 0, for finite differences
+            lambda sh: st.tuples(
+                s.arrays(sh, s.away_from_zero()), st.integers(-len(sh), len(sh) - 1)
+            )
+        ),
+        ("linalg_vector_norm",),
+        rtol32=1e-3,
+    ),
+    OpSpec(
+        "vector_norm_inf",
+        lambda L, x, d: L.linalg.vector_norm(x, float("inf"), dim=d),
+        s.shapes(min_dims=1).flatmap(
+            lambda sh: st.tuples(s.distinct_arrays(sh), st.integers(-len(sh), len(sh) - 1))
+        ),
+        ("linalg_vector_norm",),
+    ),
+    OpSpec("cumsum", lambda L, x, d: x.cumsum(d), s.with_dim(), ("cumsum",)),
     _unary("slice", lambda L, x: x[1:], ("slice",), min_dims=1),
     _unary("alias", lambda L, x: x[..., :], ("alias",), min_dims=1),
     _unary("index", lambda L, x: x[[0, -1, 0]], ("index",), min_dims=1),
