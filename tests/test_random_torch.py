@@ -51,11 +51,9 @@ def test_randn_large_float64_matches_torch(seed: int, n: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("n", [16, 17, 31, 100, 5000])
-def test_randn_large_float32_matches_torch_to_one_ulp(seed: int, n: int) -> None:
-    a, b = both(lambda m: m.randn(n), seed)
-    assert a.dtype == b.dtype and a.shape == b.shape
-    assert (a != b).mean() < 0.005  # see README: a few values differ in the last bit
-    np.testing.assert_array_max_ulp(a, b, maxulp=2)
+def test_randn_large_float32_matches_torch(seed: int, n: int) -> None:
+    # torch's AVX2 Box-Muller (every x86-64 CI machine has AVX2): replayed bit for bit
+    same(*both(lambda m: m.randn(n), seed))
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -65,6 +65,13 @@ class Generator:
         """The next n 32-bit outputs (as uint64)."""
         return self._mt().random_raw(n) if n else np.zeros(0, np.uint64)
 
+    def raw32_u32(self, n: int) -> np.ndarray:
+        """The same n outputs as raw32, as uint32: half the memory, twice as fast to convert.
+
+        numpy's Generator over the same engine returns full-range uint32 draws unchanged.
+        """
+        return np.random.Generator(self._mt()).integers(0, 2**32, size=n, dtype=np.uint32)
+
     def raw64(self, n: int) -> np.ndarray:
         """The next n 64-bit draws: (first << 32) | second, as torch's random64()."""
         r = self.raw32(2 * n)

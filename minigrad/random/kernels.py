@@ -10,15 +10,15 @@ import numpy as np
 from minigrad.random.boxmuller import normal_fill
 from minigrad.random.generator import Generator
 
-_M24, _M53 = np.uint64(2**24 - 1), np.uint64(2**53 - 1)
+_M53 = np.uint64(2**53 - 1)
 
 
 def unit(gen: Generator, n: int, np_type: type) -> np.ndarray:
     """n uniforms in [0, 1): float32 from 24 bits of one draw, float64 from 53 of two."""
     if np.dtype(np_type) == np.float64:
         return (gen.raw64(n) & _M53).astype(np.float64) * 2.0**-53
-    raw = gen.raw32(n)
-    np.bitwise_and(raw, _M24, out=raw)
+    raw = gen.raw32_u32(n)
+    np.bitwise_and(raw, np.uint32(2**24 - 1), out=raw)
     x = raw.astype(np.float32)
     x *= np.float32(2.0**-24)
     return x
