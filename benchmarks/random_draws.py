@@ -7,6 +7,7 @@ the best of 3 runs and the ratios).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
@@ -37,7 +38,7 @@ def main() -> None:
     ]
     for name, ours, theirs in rows:
         a = best(ours)
-        b, c = (best(lambda g=g, f=theirs: f(g)) for g in (pcg, mt))
+        b, c = (best(functools.partial(theirs, g)) for g in (pcg, mt))
         print(
             f"{name:6s} minigrad {a * 1e3:7.1f} ms  numpy PCG64 {b * 1e3:7.1f} ms ({a / b:4.2f}x)"
             f"  numpy MT19937 {c * 1e3:7.1f} ms ({a / c:4.2f}x)"
