@@ -88,11 +88,14 @@ class _DecoratorContextManager:
     """A context manager that also decorates functions, with a fresh instance per call.
 
     As in PyTorch, `@no_grad` works without parentheses too: called with a function as its
-    only argument, the class returns that function decorated.
+    only argument, the class returns that function decorated. A class whose first argument is
+    a mode (set_grad_enabled) sets `bare_decorator = False`.
     """
 
+    bare_decorator = True
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and not kwargs and callable(args[0]) and cls is not set_grad_enabled:
+        if cls.bare_decorator and len(args) == 1 and not kwargs and callable(args[0]):
             return cls()(args[0])
         return super().__new__(cls)
 
@@ -141,6 +144,8 @@ class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - torch's name
     Args:
         mode: True to record operations, False not to.
     """
+
+    bare_decorator = False  # its one argument is the mode, never the function
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
