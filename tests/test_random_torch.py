@@ -15,6 +15,18 @@ SHAPES = [(), (1,), (3,), (15,), (16,), (17,), (2, 3), (5, 7), (33,), (1000,)]
 FLOATS = ["float32", "float64"]
 
 
+def _intel() -> bool:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "GenuineIntel" in f.read(4096)
+    except OSError:
+        return False
+
+
+# torch's bernoulli_(p) with a scalar p uses MKL's own generator on Intel CPUs (README)
+MKL_BERNOULLI = pytest.mark.xfail(_intel(), reason="torch uses MKL here on Intel", strict=True)
+
+
 def both(fn: Any, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """fn(module) after manual_seed(seed), for minigrad and torch, as numpy arrays."""
     out = []
@@ -72,7 +84,7 @@ INPLACE = [
     lambda t: t.uniform_(-0.3, 0.7),
     lambda t: t.uniform_(2.5, 3.25),
     lambda t: t.normal_(0.5, 2.0),
-    lambda t: t.bernoulli_(0.3),
+    pytest.param(lambda t: t.bernoulli_(0.3), marks=MKL_BERNOULLI),
     lambda t: t.exponential_(),
     lambda t: t.exponential_(2.5),
 ]
@@ -81,9 +93,9 @@ INPLACE = [
 @pytest.mark.parametrize("seed", SEEDS[:3])
 @pytest.mark.parametrize("shape", [(), (4,), (15,), (3, 5)])
 @pytest.mark.parametrize("dt", FLOATS)
-@pytest.mark.parametrize("k", range(len(INPLACE)))
-def test_inplace_samplers_match_torch(seed: int, shape: tuple, dt: str, k: int) -> None:
-    same(*both(lambda m: INPLACE[k](m.empty(shape, dtype=getattr(m, dt))), seed))
+@pytest.mark.parametrize("sample", INPLACE)
+def test_inplace_samplers_match_torch(seed: int, shape: tuple, dt: str, sample: Any) -> None:
+    same(*both(lambda m: sample(m.empty(shape, dtype=getattr(m, dt))), seed))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
