@@ -12,7 +12,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
-from minigrad.methods import shape_args
+from minigrad.shapes import shape_args
 from minigrad.tensor import Tensor
 
 COPY_WARNING = (

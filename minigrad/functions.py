@@ -10,7 +10,8 @@ import numpy as np
 from minigrad import ops
 from minigrad.errors import runtime
 from minigrad.methods import return_type
-from minigrad.tensor import Tensor, normalize_dim, tensor_of
+from minigrad.shapes import normalize_dim
+from minigrad.tensor import Tensor, tensor_of
 
 
 def _operand(x: Any) -> Any:

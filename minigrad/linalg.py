@@ -6,6 +6,7 @@ from typing import Any
 
 from minigrad import ops
 from minigrad.errors import runtime
+from minigrad.shapes import broadcast_message, normalize_dims
 
 
 def matmul(x: Any, y: Any) -> Any:
@@ -53,8 +54,6 @@ def _batched(x: Any, y: Any) -> Any:
     try:
         batch = tuple(np.broadcast_shapes(tuple(xx.shape[:-2]), tuple(yy.shape[:-2])))
     except ValueError:
-        from minigrad.dispatch import broadcast_message
-
         raise runtime(
             "broadcast", broadcast_message([tuple(xx.shape[:-2]), tuple(yy.shape[:-2])]) or ""
         ) from None
@@ -78,12 +77,11 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
         dim: the dimensions to reduce, or None for all.
         keepdim: keep the reduced dimensions with size 1.
     """
-    from minigrad.methods import _dims
     from minigrad.ops_norm import vector_norm as row
 
     if isinstance(ord, str) or not (ord == float("inf") or ord > 0):
         raise runtime("norm_ord", f"minigrad's vector_norm has no ord={ord!r} yet")
-    dims = None if dim is None else _dims(dim, x.ndim)
+    dims = None if dim is None else normalize_dims(dim, x.ndim)
     return row(x, ord=float(ord), dim=dims, keepdim=keepdim)
 
 

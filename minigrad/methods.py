@@ -10,6 +10,8 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import runtime
+from minigrad.shapes import broadcast_message, infer_shape, shape_args
+from minigrad.shapes import normalize_dims as _dims
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
@@ -33,39 +35,11 @@ def return_type(op: str, values: Any, indices: Any) -> _ReturnType:
     return r
 
 
-def shape_args(args: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` or `f(Size)`; return a tuple of ints."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    return tuple(int(a) for a in args)
-
-
 def _float_for(t: Any, scalar: Any) -> Any:
     """An integer tensor meeting a Python float becomes the default float dtype (torch's rule)."""
     if isinstance(scalar, float) and t._data.dtype.kind in "biu":
         return t.to(dtypes.get_default_dtype())
     return t
-
-
-def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
-    """Fill in one -1 in `shape`, with PyTorch's error when the sizes do not fit."""
-    if shape.count(-1) > 1:
-        raise runtime("view_size", "only one dimension can be inferred")
-    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
-    if shape.count(-1) == 1 and known and numel % known == 0:
-        shape = tuple(numel // known if n == -1 else n for n in shape)
-    if int(np.prod(shape, dtype=np.int64)) != numel or -1 in shape:
-        dims = ", ".join(map(str, shape))
-        raise runtime("view_size", f"shape '[{dims}]' is invalid for input of size {numel}")
-    return shape
-
-
-def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
-    from minigrad.tensor import normalize_dim
-
-    if isinstance(dim, (list, tuple)):
-        return tuple(sorted(normalize_dim(d, ndim) for d in dim))
-    return (normalize_dim(dim, ndim),)
 
 
 def _other(value: Any) -> Any:
@@ -141,7 +115,6 @@ class TensorMethods:
     # --- comparisons and logic: no gradient ---------------------------------------------------
     def _plain(self, fn: Any, other: Any = None) -> Any:
         """Apply a numpy function that has no gradient; the result never requires grad."""
-        from minigrad.dispatch import broadcast_message
         from minigrad.tensor import Tensor
 
         if other is None:

@@ -15,10 +15,11 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.device import CPU, CUDA_MISSING, device
-from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, typed
+from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.function import Node, RemovableHandle, accumulator
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
+from minigrad.shapes import normalize_dim
 
 
 class Size(tuple):
@@ -525,25 +526,6 @@ def edge_of(value: Any) -> tuple[Node | None, int]:
         if value._requires_grad:
             return (accumulator(value), 0)
     return NO_EDGE
-
-
-def normalize_dim(dim: int, ndim: int) -> int:
-    """`dim` as a non-negative index, or PyTorch's IndexError when out of range."""
-    top = max(ndim, 1)
-    if not -top <= dim < top:
-        raise typed(
-            _index_error(),
-            "dim_range",
-            f"Dimension out of range (expected to be in range of [{-top}, {top - 1}], "
-            f"but got {dim})",
-        )
-    return dim % top
-
-
-def _index_error() -> type:
-    from minigrad.errors import MinigradIndexError
-
-    return MinigradIndexError
 
 
 def is_tensor(obj: Any) -> bool:

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.dispatch import broadcast_message
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
 from minigrad.factories import as_tensor
 from minigrad.nn.dropout import dropout  # noqa: F401 - F.dropout
+from minigrad.shapes import broadcast_message
 from minigrad.tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
