@@ -24,8 +24,8 @@ from magics.results import BackwardResult, TraceResult
 from magics.stepping import backward_steps
 from magics.widgets import BackwardStepper
 from minigrad.engine import root_node
-from minigrad.function import AccumulateGrad
 from minigrad.graph import toposort
+from minigrad.node import AccumulateGrad
 from minigrad.tensor import Tensor
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from magics.stepping import short_name
 from minigrad.dispatch import OpDef
-from minigrad.function import AccumulateGrad
 from minigrad.graph import recording
+from minigrad.node import AccumulateGrad
 from minigrad.tensor import Tensor
 
 

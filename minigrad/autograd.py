@@ -14,8 +14,8 @@ from minigrad.anomaly import (
 from minigrad.engine import root_node, run_backward
 from minigrad.errors import MinigradTypeError, runtime, typed
 from minigrad.function import Function, FunctionCtx
-from minigrad.function import accumulator as _accumulator
 from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.node import accumulator as _accumulator
 from minigrad.tensor import Tensor
 
 __all__ = [

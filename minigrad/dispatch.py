@@ -17,8 +17,8 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
-from minigrad.function import BACKWARD_TWICE, Node, accumulator, modified_message
 from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, _state
+from minigrad.node import BACKWARD_TWICE, Node, accumulator, modified_message
 from minigrad.shapes import broadcast_message
 from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
 

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from minigrad import anomaly, graph
-from minigrad.function import AccumulateGrad, Node, accumulator
 from minigrad.grad_mode import _state, set_grad_enabled
+from minigrad.node import AccumulateGrad, Node, accumulator
 from minigrad.tensor import Tensor, tensor_of
 
 

@@ -16,9 +16,9 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.device import CPU, CUDA_MISSING, device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
-from minigrad.function import Node, RemovableHandle, accumulator
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
+from minigrad.node import Node, RemovableHandle, accumulator
 from minigrad.shapes import normalize_dim
 
 
