@@ -16,7 +16,25 @@ from minigrad.shapes import normalize_dims as _dims
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
 _Int = int
-ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
+
+
+class _OpTable:
+    """Stands for `minigrad.ops` until a method first needs it: the one upward import.
+
+    The op table builds on Tensor (`ops` -> `dispatch` -> `tensor` -> this module), so this
+    module cannot import it while Tensor is being defined. The first `ops.<row>` a method looks
+    up imports the table and rebinds the module name `ops` to it; later calls go straight to it.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        global ops
+        from minigrad import ops as table
+
+        ops = table
+        return getattr(table, name)
+
+
+ops: Any = _OpTable()
 
 
 class _ReturnType(namedtuple("_ReturnType", ["values", "indices"])):

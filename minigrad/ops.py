@@ -746,19 +746,3 @@ nll_loss = defop(
     quiet=True,  # every row ignored: PyTorch gives nan silently for 'mean'
     rule="grad_input = -grad / n at each row's target class, 0 elsewhere",
 )
-
-
-# more rows, in their own modules: flip, roll, tril, triu, cumsum; the vector norm
-from minigrad import ops_norm, ops_shift  # noqa: E402, F401
-
-
-def _bind_methods() -> None:
-    """Give Tensor's methods (methods.py) this table; done once, here, to avoid an import cycle."""
-    import sys
-
-    from minigrad import methods
-
-    methods.ops = sys.modules[__name__]
-
-
-_bind_methods()
