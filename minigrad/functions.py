@@ -9,6 +9,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import runtime
+from minigrad.factories import tensor
 from minigrad.methods import return_type
 from minigrad.shapes import normalize_dim
 from minigrad.tensor import Tensor, tensor_of
@@ -69,8 +70,6 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     input, other = _operand(input), _operand(other)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         # two Python numbers: PyTorch's result dtype for numbers (a float gives the default)
-        from minigrad.factories import tensor
-
         input = tensor(input)
     return ops.where(input, other, condition=cond)
 

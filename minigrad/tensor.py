@@ -18,7 +18,9 @@ from minigrad.device import CPU, CUDA_MISSING, device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
+from minigrad.missing import missing_attribute
 from minigrad.node import Node, RemovableHandle, accumulator
+from minigrad.printing import format_tensor
 from minigrad.shapes import normalize_dim
 
 
@@ -200,8 +202,6 @@ class Tensor(TensorMethods):
 
     def __getattr__(self, name: str) -> Any:
         # only reached when normal look-up fails: no cost on the hot path
-        from minigrad.missing import missing_attribute
-
         raise missing_attribute(name)
 
     def numpy(self) -> np.ndarray:
@@ -270,8 +270,6 @@ class Tensor(TensorMethods):
         return (self[i] for i in range(self._data.shape[0]))
 
     def __repr__(self, *, tensor_contents: Any = None) -> str:
-        from minigrad.printing import format_tensor
-
         suffixes = []
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{self.grad_fn.name().rsplit('::', 1)[-1]}>")
