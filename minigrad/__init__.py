@@ -54,7 +54,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
-from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins here, as in torch
+from minigrad.functions import (  # torch's names shadow builtins here, as in torch
     abs,
     add,
     allclose,

@@ -199,11 +199,11 @@ class TensorMethods:
         """True when shapes and all values are equal."""
         return bool(np.array_equal(self._data, np.asarray(other)))
 
-    def all(self, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A003
+    def all(self, dim: int | None = None, keepdim: bool = False) -> Any:
         """True where every element (along `dim`) is nonzero: a bool tensor, no gradient."""
         return self._plain(lambda a: np.all(a, axis=dim, keepdims=keepdim))
 
-    def any(self, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A003
+    def any(self, dim: int | None = None, keepdim: bool = False) -> Any:
         """True where some element (along `dim`) is nonzero: a bool tensor, no gradient."""
         return self._plain(lambda a: np.any(a, axis=dim, keepdims=keepdim))
 
@@ -276,7 +276,7 @@ class TensorMethods:
         """max(self, 0)."""
         return ops.relu(self)
 
-    def clamp(self, min: Any = None, max: Any = None) -> Any:
+    def clamp(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002 - torch's names
         """Limit values to [min, max].
 
         Args:
@@ -395,14 +395,14 @@ class TensorMethods:
         return ops.t(self)
 
     @property
-    def T(self) -> Any:  # noqa: N802 - torch's name
+    def T(self) -> Any:  # torch's name
         """All dimensions reversed (PyTorch warns unless the tensor is 2-D)."""
         if self._data.ndim != 2:
             warnings.warn(T_WARNING, UserWarning, stacklevel=2)
         return ops.permute(self, dims=tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
-    def mT(self) -> Any:  # noqa: N802 - torch's name
+    def mT(self) -> Any:  # torch's name
         """The last two dimensions swapped."""
         return self.transpose(-2, -1)
 
@@ -606,7 +606,7 @@ class TensorMethods:
         """self **= exponent, in place."""
         return self._inplace(ops.pow_scalar, exponent=exponent)
 
-    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002 - torch's names
         """clamp, in place."""
         return self._inplace(ops.clamp, min=min, max=max)
 

@@ -225,7 +225,7 @@ absolute = defop(
 )
 
 
-def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:
+def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:  # noqa: A002 - torch's names
     values = raw(x)
     keep = np.ones(values.shape, bool)
     if min is not None:
@@ -237,8 +237,8 @@ def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:
 
 clamp = defop(
     "clamp",
-    lambda x, min=None, max=None: np.clip(x, min, max),
-    (lambda g, out, x, min=None, max=None: g * _clamp_mask(x, min, max),),
+    lambda x, min=None, max=None: np.clip(x, min, max),  # noqa: A006 - torch's argument names
+    (lambda g, out, x, min=None, max=None: g * _clamp_mask(x, min, max),),  # noqa: A006
     node="ClampBackward1",
     saves="S",
     rule="grad_self = grad where min <= self <= max, else 0",
