@@ -144,7 +144,7 @@ pow_tensor = defop(
     saves_out=True,
     quiet=True,
     rule="grad_self = grad * exponent * self^(exponent - 1); "
-    "grad_exponent = grad * result * ln(self)",
+    "grad_exponent = grad * result * ln(self) (0 where self = 0 and exponent >= 0)",
 )
 pow_scalar_base = defop(
     "pow_scalar_base",
@@ -204,7 +204,7 @@ threshold_backward = defop(  # relu's gradient as an op: ThresholdBackwardBackwa
     (lambda gg, o, g, out: gg * (raw(out) > 0), lambda gg, o, g, out: zeros_of(out, gg)),
     node="ThresholdBackwardBackward0",
     saves="-S",
-    rule="grad_grad = grad where result > 0, else 0; grad_result = 0",
+    rule="grad_grad = grad where result > 0, else 0; grad_result = zeros like result",
 )
 relu = defop(
     "relu",
@@ -214,7 +214,7 @@ relu = defop(
     rule="grad_self = grad * (result > 0)",
 )
 sgn = defop(  # recorded by abs's rule under create_graph (SgnBackward0); its gradient is 0
-    "sgn", np.sign, (lambda g, out, x: zeros_of(x, g),), rule="grad_self = 0"
+    "sgn", np.sign, (lambda g, out, x: zeros_of(x, g),), rule="grad_self = zeros like self"
 )
 absolute = defop(
     "abs",
@@ -269,7 +269,7 @@ maximum = defop(
         lambda g, out, x, y: g * _share(y, x, np.greater),
     ),
     saves="SS",
-    rule="grad_self = grad where self > other (half on ties); grad_other likewise",
+    rule="grad_self = grad where self > other; grad_other = grad where other > self (ties: half)",
 )
 minimum = defop(
     "minimum",
@@ -279,7 +279,7 @@ minimum = defop(
         lambda g, out, x, y: g * _share(y, x, np.less),
     ),
     saves="SS",
-    rule="grad_self = grad where self < other (half on ties); grad_other likewise",
+    rule="grad_self = grad where self < other; grad_other = grad where other < self (ties: half)",
 )
 to_copy = defop(
     "_to_copy",
@@ -322,7 +322,7 @@ sum_dim = defop(
     lambda x, dim, keepdim: _add_up(x, dim, keepdim),
     (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim),),
     node="SumBackward1",
-    rule="grad_self = grad expanded along the summed dims",
+    rule="grad_self = grad expanded along the summed dims to self's shape",
 )
 mean = defop(
     "mean",
@@ -330,7 +330,7 @@ mean = defop(
     (lambda g, out, x: expand(g, shape=tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
     node="MeanBackward0",
     quiet=True,  # the mean of nothing is nan, silently, as in PyTorch
-    rule="grad_self = grad / numel, expanded",
+    rule="grad_self = grad / numel, expanded to self's shape",
 )
 mean_dim = defop(
     "mean_dim",
@@ -338,7 +338,7 @@ mean_dim = defop(
     (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim) / _count(x, dim),),
     node="MeanBackward1",
     quiet=True,
-    rule="grad_self = grad / n, expanded along the averaged dims",
+    rule="grad_self = grad / n, expanded along the averaged dims to self's shape",
 )
 
 
@@ -365,7 +365,7 @@ max_all = defop(
     node="MaxBackward1",
     saves="S",
     saves_out=True,
-    rule="grad_self = grad shared evenly among the maximal elements",
+    rule="grad_self = grad shared evenly where self equals result (its maximum)",
 )
 min_all = defop(
     "min",
@@ -374,7 +374,7 @@ min_all = defop(
     node="MinBackward1",
     saves="S",
     saves_out=True,
-    rule="grad_self = grad shared evenly among the minimal elements",
+    rule="grad_self = grad shared evenly where self equals result (its minimum)",
 )
 max_dim = defop(
     "max_dim",
@@ -382,7 +382,7 @@ max_dim = defop(
     (_pick_backward,),
     node="MaxBackward0",
     saves_attrs=True,  # the indices
-    rule="grad_self = grad at the argmax of each slice, 0 elsewhere",
+    rule="grad_self = zeros like self with grad at the argmax of each slice",
 )
 min_dim = defop(
     "min_dim",
@@ -390,7 +390,7 @@ min_dim = defop(
     (_pick_backward,),
     node="MinBackward0",
     saves_attrs=True,  # the indices
-    rule="grad_self = grad at the argmin of each slice, 0 elsewhere",
+    rule="grad_self = zeros like self with grad at the argmin of each slice",
 )
 
 # --- linear algebra -----------------------------------------------------------------------------
@@ -618,14 +618,14 @@ select = defop(
     lambda x, key: x[key + (Ellipsis,)],  # the Ellipsis keeps a 0-d result a view, not a copy
     (_scatter_back,),
     view=True,
-    rule="grad_self = zeros with grad put at the selected index",
+    rule="grad_self = zeros like self with grad put at the selected index",
 )
 slice_ = defop(
     "slice",
     lambda x, key: x[key],
     (_scatter_back,),
     view=True,
-    rule="grad_self = zeros with grad put in the slice",
+    rule="grad_self = zeros like self with grad put in the slice",
 )
 alias = defop(  # t[:], t[..., :n] with n >= size: a key that selects everything (AliasBackward0)
     "alias", lambda x: x.view(), (lambda g, out, x: g,), view=True, rule="grad_self = grad"
@@ -635,7 +635,7 @@ index = defop(
     lambda x, key: x[key],
     (_scatter_back,),
     saves_attrs=True,  # the indices
-    rule="grad_self = zeros with grad added at the indices (repeats add up)",
+    rule="grad_self = zeros like self with grad added at the indices (repeats add up)",
 )
 
 
@@ -653,12 +653,17 @@ def _cat_backward(g: Any, out: Any, *xs: Any, dim: int) -> tuple[Any, ...]:
     return tuple(grads)
 
 
-cat = defop("cat", _cat_forward, _cat_backward, rule="grad_tensors[i] = grad's i-th piece")
+cat = defop(
+    "cat",
+    _cat_forward,
+    _cat_backward,
+    rule="grad_tensors[i] = the piece of grad where tensors[i] sits along dim",
+)
 stack = defop(
     "stack",
     lambda *arrays, dim: np.stack(arrays, axis=dim),
     lambda g, out, *xs, dim: tuple(select(g, key=(np.s_[:],) * dim + (i,)) for i in range(len(xs))),
-    rule="grad_tensors[i] = grad selected at i along dim",
+    rule="grad_tensors[i] = grad selected at index i of dim, one for each of the tensors",
 )
 
 # --- softmax and losses -------------------------------------------------------------------------
@@ -711,7 +716,8 @@ mse_loss = defop(
         lambda g, out, x, y, reduction: -_mse_grad(g, x, y, reduction),
     ),
     saves="SS",
-    rule="grad_input = grad * 2 * (input - target) / n; grad_target = -grad_input",
+    rule="grad_input = grad * 2 * (input - target) / n; "
+    "grad_target = -grad * 2 * (input - target) / n",
 )
 
 
@@ -744,5 +750,5 @@ nll_loss = defop(
     (_nll_backward,),
     saves="S",  # PyTorch saves the input (and the target)
     quiet=True,  # every row ignored: PyTorch gives nan silently for 'mean'
-    rule="grad_input = -grad / n at each row's target class, 0 elsewhere",
+    rule="grad_input = zeros like input with -grad / n at each row's target class",
 )
