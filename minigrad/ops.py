@@ -12,6 +12,31 @@ run their numpy forward. With `create_graph=True` its arguments are Tensors, the
 records its operations, and gradients of gradients follow. So a rule uses operators, this
 table's ops called as functions (`mm(g, t(y))`, not `g.mm(y.t())`: numpy arrays have no such
 methods), `raw(x)` to read values for a mask, and `const(arr, g)` for a constant.
+
+Every row has one shape: the name, the forward, the backward, then the flags, in this order
+(`OpDef` in dispatch.py documents each argument; rows of nn_ops.py, ops_norm.py and
+ops_shift.py look the same):
+
+    name = defop(
+        "torch_name",      PyTorch's function name; the node is <TorchName>Backward0
+        forward,           numpy: (*arrays, **attrs) -> array
+        (backward, ...),   one rule per input: (g, out, *inputs, **attrs) -> that gradient
+        node="...",        the node's class name where PyTorch's is not <Name>Backward0
+        saves="SO-",       which inputs the node saves: one letter per input (below)
+        saves_out=True,    the node saves the output: the rule reads `out` (its "result")
+        float_op=True,     integer inputs become the default float dtype first (div, exp)
+        view=True,         the output is a view: memory and version counter of input 0
+        quiet=True,        numpy's floating point warnings are silenced (PyTorch gives inf/nan)
+        saves_attrs=True,  non-tensor state (indices, a condition) is saved and freed too
+        rule="...",        the backward in words: `grad_<input> = ...`, one clause per input
+    )
+
+The `saves` letters (the last letter stands for any further inputs, as in cat):
+    S   saved: the rule reads this input's values
+    O   saved when another input requires grad: only that input's gradient reads it (mul)
+    -   not saved (the default): the rule needs at most its shape and dtype (a `Meta`)
+
+A `rule=` names each input and the result its backward reads (tests/test_ops_table.py).
 """
 
 from __future__ import annotations
@@ -99,7 +124,12 @@ div = defop(
     quiet=True,
     rule="grad_self = grad / other; grad_other = -grad * self / other²",
 )
-neg = defop("neg", np.negative, (lambda g, out, x: -g,), rule="grad_self = -grad")
+neg = defop(
+    "neg",
+    np.negative,
+    (lambda g, out, x: -g,),
+    rule="grad_self = -grad",
+)
 reciprocal = defop(
     "reciprocal",
     np.reciprocal,
@@ -159,25 +189,48 @@ pow_scalar_base = defop(
 
 # --- elementwise functions ----------------------------------------------------------------------
 exp = defop(
-    "exp", np.exp, (lambda g, out, x: g * out,), saves_out=True, float_op=True, quiet=True,
+    "exp",
+    np.exp,
+    (lambda g, out, x: g * out,),
+    saves_out=True,
+    float_op=True,
+    quiet=True,
     rule="grad_self = grad * result",
-)  # fmt: skip
+)
 log = defop(
-    "log", np.log, (lambda g, out, x: g / x,), saves="S", float_op=True, quiet=True,
+    "log",
+    np.log,
+    (lambda g, out, x: g / x,),
+    saves="S",
+    float_op=True,
+    quiet=True,
     rule="grad_self = grad / self",
-)  # fmt: skip
+)
 sqrt = defop(
-    "sqrt", np.sqrt, (lambda g, out, x: g / (2 * out),), saves_out=True, float_op=True,
-    quiet=True, rule="grad_self = grad / (2 * result)",
-)  # fmt: skip
+    "sqrt",
+    np.sqrt,
+    (lambda g, out, x: g / (2 * out),),
+    saves_out=True,
+    float_op=True,
+    quiet=True,
+    rule="grad_self = grad / (2 * result)",
+)
 sin = defop(
-    "sin", np.sin, (lambda g, out, x: g * cos(x),), saves="S", float_op=True,
+    "sin",
+    np.sin,
+    (lambda g, out, x: g * cos(x),),
+    saves="S",
+    float_op=True,
     rule="grad_self = grad * cos(self)",
-)  # fmt: skip
+)
 cos: OpDef = defop(
-    "cos", np.cos, (lambda g, out, x: -g * sin(x),), saves="S", float_op=True,
+    "cos",
+    np.cos,
+    (lambda g, out, x: -g * sin(x),),
+    saves="S",
+    float_op=True,
     rule="grad_self = -grad * sin(self)",
-)  # fmt: skip
+)
 tanh_backward = defop(  # tanh's gradient as one op, so create_graph records TanhBackwardBackward0
     "tanh_backward",
     lambda g, out: g * (1 - out * out),
@@ -187,9 +240,13 @@ tanh_backward = defop(  # tanh's gradient as one op, so create_graph records Tan
     rule="grad_grad = grad * (1 - result²); grad_result = -2 * grad * grad_grad * result",
 )
 tanh = defop(
-    "tanh", np.tanh, (lambda g, out, x: tanh_backward(g, out),), saves_out=True, float_op=True,
+    "tanh",
+    np.tanh,
+    (lambda g, out, x: tanh_backward(g, out),),
+    saves_out=True,
+    float_op=True,
     rule="grad_self = grad * (1 - result²)",
-)  # fmt: skip
+)
 sigmoid = defop(
     "sigmoid",
     lambda x: 0.5 * (1 + np.tanh(0.5 * x)),  # no overflow for large |x|
@@ -214,7 +271,10 @@ relu = defop(
     rule="grad_self = grad * (result > 0)",
 )
 sgn = defop(  # recorded by abs's rule under create_graph (SgnBackward0); its gradient is 0
-    "sgn", np.sign, (lambda g, out, x: zeros_of(x, g),), rule="grad_self = zeros like self"
+    "sgn",
+    np.sign,
+    (lambda g, out, x: zeros_of(x, g),),
+    rule="grad_self = zeros like self",
 )
 absolute = defop(
     "abs",
@@ -287,7 +347,12 @@ to_copy = defop(
     (lambda g, out, x, dtype: g,),
     rule="grad_self = grad (cast back to self's dtype)",
 )
-clone = defop("clone", np.copy, (lambda g, out, x: g,), rule="grad_self = grad")
+clone = defop(
+    "clone",
+    np.copy,
+    (lambda g, out, x: g,),
+    rule="grad_self = grad",
+)
 
 # --- reductions ---------------------------------------------------------------------------------
 
@@ -491,7 +556,11 @@ addmm = defop(
 
 # --- shape and view ops (backward needs only the input's shape) ---------------------------------
 t: OpDef = defop(  # ndarray methods here: np.transpose is a Python wrapper around them
-    "t", lambda x: x.transpose(), (lambda g, out, x: t(g),), view=True, rule="grad_self = gradᵀ"
+    "t",
+    lambda x: x.transpose(),
+    (lambda g, out, x: t(g),),
+    view=True,
+    rule="grad_self = gradᵀ",
 )
 transpose: OpDef = defop(
     "transpose",
@@ -628,7 +697,11 @@ slice_ = defop(
     rule="grad_self = zeros like self with grad put in the slice",
 )
 alias = defop(  # t[:], t[..., :n] with n >= size: a key that selects everything (AliasBackward0)
-    "alias", lambda x: x.view(), (lambda g, out, x: g,), view=True, rule="grad_self = grad"
+    "alias",
+    lambda x: x.view(),
+    (lambda g, out, x: g,),
+    view=True,
+    rule="grad_self = grad",
 )
 index = defop(
     "index",

@@ -1,4 +1,7 @@
-"""Each op-table row's `rule=` text names what the row's backward reads.
+"""The op table reads as a table: one row shape, and each `rule=` names what its backward reads.
+
+Every `defop(...)` row puts each argument on a line of its own, the flags in the order of the
+legend at the top of `minigrad/ops.py`.
 
 A rule is `grad_<input> = <expression>; ...`, one clause per input, in the inputs' order (a
 backward given as one function for all inputs may read any input: its clauses together). The
@@ -9,10 +12,12 @@ student reads in `%%trace` and the step-through is what the rule needs.
 
 from __future__ import annotations
 
+import ast
 import dis
 import inspect
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +26,8 @@ import minigrad
 import minigrad.nn  # registers the nn rows in OPS
 from minigrad.ops import OPS
 
+ROW_MODULES = ("ops.py", "ops_norm.py", "ops_shift.py", "nn_ops.py")
+FLAGS = ("node", "saves", "saves_out", "float_op", "view", "quiet", "saves_attrs", "rule")
 CLAUSE = re.compile(r"\s*grad_(\w+)(?:\[i\])?\s*=\s*(.*)", re.S)
 
 
@@ -97,3 +104,41 @@ def test_rules_check_catches_a_rule_that_omits_an_input() -> None:
     named = roles(fn, ["self", "other"], 2)
     assert any(not names_word(expr, named[p]) for p in read_params(fn) & set(named))
     assert minigrad.ops.OPS is OPS
+
+
+def rows(source: str) -> list[ast.Call]:
+    """The `defop(...)` calls at the top level of a module's source."""
+    calls = []
+    for node in ast.parse(source).body:
+        value = getattr(node, "value", None)
+        if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "defop":
+            calls.append(value)
+    return calls
+
+
+def row_shape_problem(call: ast.Call) -> str | None:
+    """Why a row is not in the table's one shape, or None."""
+    args = [*call.args, *call.keywords]
+    starts = [a.lineno for a in args]
+    if starts[0] == call.lineno or len(set(starts)) != len(args):
+        return "one argument per line, below `defop(`"
+    flags = [k.arg for k in call.keywords]
+    if any(f not in FLAGS for f in flags) or flags != sorted(flags, key=FLAGS.index):
+        return f"flags in the legend's order {FLAGS}, got {flags}"
+    return None
+
+
+@pytest.mark.parametrize("module", ROW_MODULES)
+def test_rows_have_the_table_shape(module: str) -> None:
+    source = (Path(minigrad.__file__).parent / module).read_text()
+    calls = rows(source)
+    assert calls
+    problems = [(c.lineno, row_shape_problem(c)) for c in calls if row_shape_problem(c)]
+    assert not problems, problems
+
+
+def test_row_shape_check_flags_a_one_line_row() -> None:
+    (one_line,) = rows('neg = defop("neg", np.negative, (lambda g, out, x: -g,), rule="r")')
+    assert row_shape_problem(one_line) == "one argument per line, below `defop(`"
+    (unordered,) = rows('n = defop(\n    "n",\n    f,\n    b,\n    rule="r",\n    saves="S",\n)')
+    assert "order" in (row_shape_problem(unordered) or "")
