@@ -1,4 +1,8 @@
-"""`minigrad.autograd`: backward(), grad(), Variable, Function, gradcheck, anomaly mode."""
+"""`minigrad.autograd`: backward(), grad(), Variable, Function, gradcheck, anomaly mode.
+
+The `torch.autograd` namespace: it gathers names from the layers below (backward and grad from
+engine.py, Function from function.py, gradcheck, anomaly) and defines only `Variable`.
+"""
 
 from __future__ import annotations
 

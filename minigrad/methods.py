@@ -1,4 +1,10 @@
-"""Tensor methods and operators: thin calls into the op table (`ops.py`), named as in PyTorch."""
+"""Tensor methods and operators: thin calls into the op table (`ops.py`), named as in PyTorch.
+
+`Tensor` (tensor.py) subclasses `TensorMethods`, so this module sits below it; the op table
+and the modules built on Tensor (indexing, inplace, linalg, factories, random) sit above. The
+methods reach them at call time: `ops` is imported on first use (`_OpTable`), the others
+inside the methods. This is the engine's one deferred link (tests/test_engine_layers.py).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """The Tensor: a numpy array plus what autograd needs (`grad`, `requires_grad`, `grad_fn`).
 
 Maths lives in the op table (`ops.py`); the methods that call it are in `methods.py`.
-This module holds a tensor's state and its autograd-facing API.
+This module holds a tensor's state and its autograd-facing API. It builds on `node.py`,
+`methods.py` and `shapes.py`; `Tensor(data)` and `.backward()` call factories and autograd,
+which build on it, at call time (the documented deferred link, see methods.py).
 """
 
 from __future__ import annotations
