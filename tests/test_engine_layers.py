@@ -7,12 +7,14 @@ methods import them when called, inside the method. Every other import in `minig
 module level or inside a function, points to a lower layer.
 
 The graph is read from the source (the AST), not from a running interpreter; imports under
-`if TYPE_CHECKING:` are left out (they never run).
+`if TYPE_CHECKING:` are left out (they never run). README's "Project layout" lists the engine's
+layers from the bottom up: a listed module imports no module listed below it.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +162,42 @@ def test_engine_module_sets_no_attribute_of_another_module(name: str) -> None:
         for target in targets:
             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                 assert target.value.id not in imported, ast.unparse(node)
+
+
+def readme_layers() -> dict[str, int]:
+    """Module (or package prefix) -> its line in README's engine layout, from the bottom up."""
+    text = (ENGINE.parent / "README.md").read_text()
+    block = text.split("## Project layout", 1)[1].split("```")[1]
+    engine = block.split("\nminigrad/", 1)[1].split("\nmagics/", 1)[0]
+    layers: dict[str, int] = {}
+    row = -1
+    for line in engine.splitlines()[1:]:
+        if not line.startswith(" " * 3):  # a new line of the table; deeper ones continue it
+            row += 1
+        if row < 0:
+            continue
+        for token in re.findall(r"(?<![\w/.])(\w+\.py|\w+/)(?![\w/])", line):
+            name = "minigrad." + token.removesuffix(".py").removesuffix("/")
+            layers.setdefault("minigrad" if token == "__init__.py" else name, row)
+    return layers
+
+
+def layer_of(module: str, layers: dict[str, int]) -> int | None:
+    while module and module not in layers:
+        module = module.rpartition(".")[0]
+    return layers.get(module)
+
+
+def test_readme_lists_the_engine_layers_in_import_order() -> None:
+    layers = readme_layers()
+    assert layers["minigrad.errors"] == 0 and layers["minigrad.ops_norm"] == layers["minigrad.ops"]
+    for name in layers:
+        assert name in MODULES, f"README lists {name}, which is not a module"
+    upward = []
+    for name, targets in import_graph(deferred=False).items():
+        here = layer_of(name, layers)
+        for target in targets:
+            there = layer_of(target, layers)
+            if here is not None and there is not None and there > here:
+                upward.append(f"{name} -> {target}")
+    assert not upward, "README lists these imports' targets above them: " + ", ".join(upward)
