@@ -24,8 +24,8 @@ from magics.results import BackwardResult, TraceResult
 from magics.stepping import backward_steps
 from magics.widgets import BackwardStepper
 from minigrad.engine import root_node
-from minigrad.function import AccumulateGrad
 from minigrad.graph import toposort
+from minigrad.node import AccumulateGrad
 from minigrad.tensor import Tensor
 
 
@@ -63,7 +63,7 @@ def _evaluate(shell: Any, expr: str, what: str) -> Tensor:
     """Evaluate `expr` in the user namespace; a UsageError unless it gives a Tensor."""
     try:
         value = shell.ev(expr)
-    except Exception as exc:  # noqa: BLE001 - any failure is the user's expression's
+    except Exception as exc:  # any failure is the user's expression's
         raise UsageError(f"{what}: cannot evaluate {expr!r}: {type(exc).__name__}: {exc}") from None
     if not isinstance(value, Tensor):
         raise UsageError(f"{what}: {expr!r} is a {type(value).__name__}, not a minigrad Tensor")

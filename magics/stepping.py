@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from minigrad.engine import root_node
-from minigrad.function import AccumulateGrad
 from minigrad.grad_mode import no_grad
 from minigrad.graph import backward_order, toposort
+from minigrad.node import AccumulateGrad
 from minigrad.tensor import Tensor
 
 ACCUMULATE_RULE = "grad_variable += grad"

@@ -16,8 +16,8 @@ from typing import Any
 
 from magics.stepping import short_name
 from minigrad.dispatch import OpDef
-from minigrad.function import AccumulateGrad
 from minigrad.graph import recording
+from minigrad.node import AccumulateGrad
 from minigrad.tensor import Tensor
 
 
@@ -85,7 +85,7 @@ def run_cell(shell: Any, cell: str) -> Run:
             if last is not None:
                 code = shell.compile(ast.Expression(last.value), filename, "eval")
                 run.value = eval(code, ns)
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller, who re-raises it
+        except BaseException as exc:  # reported to the caller, who re-raises it
             run.error = exc
     run.nodes = log
     return run

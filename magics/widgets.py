@@ -17,8 +17,8 @@ import numpy as np
 from traitlets import Bool, Int, Unicode, observe
 
 from magics.stepping import Step, _fmt, node_ids, short_name
-from minigrad.function import AccumulateGrad
 from minigrad.graph import toposort
+from minigrad.node import AccumulateGrad
 from minigrad.tensor import Tensor
 
 MAX_TREE_NODES = 200

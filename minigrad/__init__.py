@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minigrad import autograd, graph, ops
+from minigrad import autograd, graph, ops, ops_norm, ops_shift  # noqa: F401 - rows join OPS
 from minigrad.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -54,7 +54,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
-from minigrad.functions import (  # noqa: A004 - torch's names shadow builtins here, as in torch
+from minigrad.functions import (  # torch's names shadow builtins here, as in torch
     abs,
     add,
     allclose,

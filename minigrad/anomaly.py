@@ -44,7 +44,7 @@ def is_anomaly_check_nan_enabled() -> bool:
     return _state.check_nan
 
 
-class set_detect_anomaly:  # noqa: N801 - torch's name
+class set_detect_anomaly:  # torch's name
     """Turn anomaly detection on or off: called, for good; in a `with` block, until it ends.
 
     Args:
@@ -63,7 +63,7 @@ class set_detect_anomaly:  # noqa: N801 - torch's name
         _state.anomaly, _state.check_nan = self._prev
 
 
-class detect_anomaly:  # noqa: N801 - torch's name
+class detect_anomaly:  # torch's name
     """Anomaly detection inside a `with` block or a decorated function.
 
     Args:

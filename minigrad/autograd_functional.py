@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import grad
+from minigrad.engine import grad
 from minigrad.errors import runtime
+from minigrad.functions import stack
 from minigrad.grad_mode import enable_grad
 from minigrad.tensor import Tensor
 
@@ -67,8 +68,6 @@ def jacobian(func: Any, inputs: Any, create_graph: bool = False, strict: bool = 
         vectorize: only False is supported.
         strategy: only "reverse-mode" is supported.
     """
-    from minigrad.functions import stack
-
     if vectorize or strategy != "reverse-mode":
         raise runtime("unsupported", "minigrad's jacobian has no vectorize or forward mode")
     in_tuple, leaves = _prepare(inputs, create_graph)

@@ -22,7 +22,7 @@ DEVICE_TYPES = (
 CUDA_MISSING = "Torch not compiled with CUDA enabled"
 
 
-class device:  # noqa: N801 - torch's name
+class device:  # torch's name
     """Where a tensor's data lives: `device("cpu")`, `device("cuda", 0)`, `device("cuda:1")`.
 
     Only "cpu" can hold tensors here; other types exist so that code naming them runs.
@@ -37,16 +37,16 @@ class device:  # noqa: N801 - torch's name
 
     def __init__(self, type: Any, index: builtins.int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
-            type, index = type.type, type.index if index is None else index
+            type, index = type.type, type.index if index is None else index  # noqa: A001
         elif isinstance(type, builtins.int) and not isinstance(type, builtins.bool):
-            type, index = "cuda", type
+            type, index = "cuda", type  # noqa: A001
         elif not isinstance(type, str):
             raise TypeError(
                 f"device() received an invalid combination of arguments - got "
                 f"({builtins.type(type).__name__})"
             )
         else:
-            type, index = _parse(type, index)
+            type, index = _parse(type, index)  # noqa: A001
         self.type: str = type
         self.index: builtins.int | None = index
 

@@ -17,8 +17,9 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
-from minigrad.function import BACKWARD_TWICE, Node, accumulator, modified_message
 from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, _state
+from minigrad.node import BACKWARD_TWICE, Node, accumulator, modified_message
+from minigrad.shapes import broadcast_message
 from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
 
 OPS: dict[str, OpDef] = {}
@@ -426,22 +427,6 @@ def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
     if dims:
         g = g.sum(dim=dims, keepdim=True) if isinstance(g, Tensor) else g.sum(dims, keepdims=True)
     return g.reshape(shape) if lead or tuple(g.shape) != shape else g
-
-
-def broadcast_message(shapes: list[tuple[int, ...]]) -> str | None:
-    """PyTorch's text when two shapes cannot broadcast, or None if they can."""
-    a, b = shapes[0], shapes[1]
-    ndim = max(len(a), len(b))
-    for i in range(ndim - 1, -1, -1):
-        ia, ib = i - (ndim - len(a)), i - (ndim - len(b))
-        sa = a[ia] if ia >= 0 else 1
-        sb = b[ib] if ib >= 0 else 1
-        if sa != sb and sa != 1 and sb != 1:
-            return (
-                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) "
-                f"at non-singleton dimension {i}"
-            )
-    return None
 
 
 def numpy_error(op: OpDef, args: tuple[Any, ...], exc: Exception) -> MinigradError:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 
-class dtype:  # noqa: N801 - spelled like torch.dtype
+class dtype:  # spelled like torch.dtype
     """A tensor element type. Prints as `torch.float32`, exactly as PyTorch prints it.
 
     minigrad spells PyTorch's module name in every repr and message (`torch.float32`,

@@ -12,7 +12,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
-from minigrad.methods import shape_args
+from minigrad.shapes import shape_args
 from minigrad.tensor import Tensor
 
 COPY_WARNING = (
@@ -214,30 +214,31 @@ def _like(maker: Any, t: Tensor, dtype: Any, requires_grad: bool, device: Any = 
     return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+# the *_like functions keep torch's argument name `input` (hence noqa: A002)
 def zeros_like(
-    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
-) -> Tensor:  # noqa: A002 fmt: skip
+    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
+) -> Tensor:  # fmt: skip
     """Zeros with t's shape and dtype."""
     return _like(zeros, input, dtype, requires_grad, device)
 
 
 def ones_like(
-    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
-) -> Tensor:  # noqa: A002 fmt: skip
+    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
+) -> Tensor:  # fmt: skip
     """Ones with t's shape and dtype."""
     return _like(ones, input, dtype, requires_grad, device)
 
 
 def empty_like(
-    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
-) -> Tensor:  # noqa: A002 fmt: skip
+    input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
+) -> Tensor:  # fmt: skip
     """A tensor with t's shape and dtype (zeros in minigrad)."""
     return _like(zeros, input, dtype, requires_grad, device)
 
 
 def full_like(
-    input: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
-) -> Tensor:  # noqa: A002 fmt: skip
+    input: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
+) -> Tensor:  # fmt: skip
     """`fill_value` everywhere, with input's shape and dtype."""
     check_device(device)
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)

@@ -9,8 +9,10 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import runtime
+from minigrad.factories import tensor
 from minigrad.methods import return_type
-from minigrad.tensor import Tensor, normalize_dim, tensor_of
+from minigrad.shapes import normalize_dim
+from minigrad.tensor import Tensor, tensor_of
 
 
 def _operand(x: Any) -> Any:
@@ -62,15 +64,13 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return ops.stack(*tensors, dim=normalize_dim(dim, tensors[0].ndim + 1))
 
 
-def where(condition: Any, input: Any, other: Any) -> Tensor:
+def where(condition: Any, input: Any, other: Any) -> Tensor:  # noqa: A002 - torch's argument name
     """`input` where `condition` holds, else `other`."""
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, bool)
-    input, other = _operand(input), _operand(other)
+    input, other = _operand(input), _operand(other)  # noqa: A001
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         # two Python numbers: PyTorch's result dtype for numbers (a float gives the default)
-        from minigrad.factories import tensor
-
-        input = tensor(input)
+        input = tensor(input)  # noqa: A001
     return ops.where(input, other, condition=cond)
 
 
@@ -94,7 +94,7 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     return x.min(dim, keepdim)
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A002  # noqa: A001
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A001, A002
     """Sum of elements (all, or along dim)."""
     return tensor_of(input).sum(dim, keepdim, **aliases)
 

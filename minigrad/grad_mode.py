@@ -118,7 +118,7 @@ class _DecoratorContextManager:
         raise NotImplementedError
 
 
-class no_grad(_DecoratorContextManager):  # noqa: N801 - torch's name
+class no_grad(_DecoratorContextManager):  # torch's name
     """Stop recording the graph in this thread: `with no_grad():` or `@no_grad()`."""
 
     def __enter__(self) -> None:
@@ -128,7 +128,7 @@ class no_grad(_DecoratorContextManager):  # noqa: N801 - torch's name
         _state.enabled = self._prev
 
 
-class enable_grad(_DecoratorContextManager):  # noqa: N801 - torch's name
+class enable_grad(_DecoratorContextManager):  # torch's name
     """Record the graph again, e.g. inside a `no_grad` block: `with enable_grad():`."""
 
     def __enter__(self) -> None:
@@ -138,7 +138,7 @@ class enable_grad(_DecoratorContextManager):  # noqa: N801 - torch's name
         _state.enabled = self._prev
 
 
-class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - torch's name
+class set_grad_enabled(_DecoratorContextManager):  # torch's name
     """Set grad mode to `mode`; used as a function it sets it for good, as in PyTorch.
 
     Args:
@@ -170,7 +170,7 @@ class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - torch's name
         _state.enabled = self._prev
 
 
-class inference_mode(_DecoratorContextManager):  # noqa: N801 - torch's name
+class inference_mode(_DecoratorContextManager):  # torch's name
     """Like `no_grad`, for code that will never need gradients.
 
     Args:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.engine import grad
 from minigrad.errors import runtime
 from minigrad.grad_mode import enable_grad
 from minigrad.tensor import Tensor
@@ -46,8 +47,6 @@ def _numerical(
 
 def _analytical(out: Tensor, inp: Tensor) -> np.ndarray:
     """d out / d inp, one backward per output element (rows: input elements)."""
-    from minigrad.autograd import grad
-
     rows = []
     for j in range(out.numel()):
         seed = np.zeros(out._data.size, out._data.dtype)
@@ -127,8 +126,6 @@ def _mismatch(o: int, i: int, num: np.ndarray, ana: np.ndarray, rtol: float, ato
 
 def gradgradcheck(func: Callable[..., Any], inputs: Any, **kwargs: Any) -> bool:
     """Check second derivatives: gradcheck of the gradient (built with create_graph=True)."""
-    from minigrad.autograd import grad
-
     args = _as_tuple(inputs)
     wrt = [a for a in args if isinstance(a, Tensor) and a.requires_grad]
 

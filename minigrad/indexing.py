@@ -10,13 +10,15 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import ops
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
+from minigrad.grad_mode import is_grad_enabled
+from minigrad.inplace import check_inference, check_inplace, inplace
+from minigrad.tensor import Tensor
 
 
 def _plain_key(key: Any) -> tuple[Any, ...]:
     """The key as a tuple of ints, slices, None, Ellipsis and numpy arrays."""
-    from minigrad.tensor import Tensor
-
     if not isinstance(key, tuple):
         key = (key,)
     out: list[Any] = []
@@ -55,8 +57,6 @@ def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
 
 def getitem(t: Any, key: Any) -> Any:
     """`t[key]` with PyTorch's nodes and errors."""
-    from minigrad import ops
-
     bare = isinstance(key, slice)  # `t[:]` always slices; a tuple skips the no-op slices
     key = _expand_ellipsis(_plain_key(key), t.ndim)
     if any(isinstance(k, np.ndarray) for k in key):
@@ -103,8 +103,6 @@ def _out_of_range(k: int, dim: int, size: int, ndim: int) -> Exception:
 
 
 def _advanced(t: Any, key: tuple[Any, ...]) -> Any:
-    from minigrad import ops
-
     full = slice(None)
     for dim, k in enumerate(key):
         if isinstance(k, slice) and k != full:  # PyTorch slices first, then indexes
@@ -121,11 +119,6 @@ def _advanced(t: Any, key: tuple[Any, ...]) -> Any:
 
 def setitem(t: Any, key: Any, value: Any) -> None:
     """`t[key] = value`: in place, recorded as CopySlices when gradients are involved."""
-    from minigrad import ops
-    from minigrad.grad_mode import is_grad_enabled
-    from minigrad.inplace import check_inference, inplace
-    from minigrad.tensor import Tensor
-
     check_inference(t)
     key = _plain_key(key)
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
@@ -145,8 +138,6 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         )
         inplace(ops.copy_slices, t, v, key=key, accumulate=False)
         return
-    from minigrad.inplace import check_inplace
-
     if is_grad_enabled():
         check_inplace(t)
     t._data[key] = value._data if isinstance(value, Tensor) else value

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from minigrad import ops
+import numpy as np
+
+from minigrad import ops, ops_norm
 from minigrad.errors import runtime
+from minigrad.shapes import broadcast_message, normalize_dims
 
 
 def matmul(x: Any, y: Any) -> Any:
@@ -39,8 +42,6 @@ def matmul(x: Any, y: Any) -> Any:
 
 
 def _batched(x: Any, y: Any) -> Any:
-    import numpy as np
-
     xx = x.unsqueeze(0) if x.ndim == 1 else x
     yy = y.unsqueeze(1) if y.ndim == 1 else y
     if xx.shape[-1] != yy.shape[-2]:
@@ -53,8 +54,6 @@ def _batched(x: Any, y: Any) -> Any:
     try:
         batch = tuple(np.broadcast_shapes(tuple(xx.shape[:-2]), tuple(yy.shape[:-2])))
     except ValueError:
-        from minigrad.dispatch import broadcast_message
-
         raise runtime(
             "broadcast", broadcast_message([tuple(xx.shape[:-2]), tuple(yy.shape[:-2])]) or ""
         ) from None
@@ -78,13 +77,10 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
         dim: the dimensions to reduce, or None for all.
         keepdim: keep the reduced dimensions with size 1.
     """
-    from minigrad.methods import _dims
-    from minigrad.ops_norm import vector_norm as row
-
     if isinstance(ord, str) or not (ord == float("inf") or ord > 0):
         raise runtime("norm_ord", f"minigrad's vector_norm has no ord={ord!r} yet")
-    dims = None if dim is None else _dims(dim, x.ndim)
-    return row(x, ord=float(ord), dim=dims, keepdim=keepdim)
+    dims = None if dim is None else normalize_dims(dim, x.ndim)
+    return ops_norm.vector_norm(x, ord=float(ord), dim=dims, keepdim=keepdim)
 
 
 def norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002

@@ -1,20 +1,49 @@
-"""Tensor methods and operators: thin calls into the op table (`ops.py`), named as in PyTorch."""
+"""Tensor methods and operators: thin calls into the op table (`ops.py`), named as in PyTorch.
+
+`Tensor` (tensor.py) subclasses `TensorMethods`, so this module sits below it; the op table
+and the modules built on Tensor (indexing, inplace, linalg, factories, random) sit above. The
+methods reach them at call time: `ops` is imported on first use (`_OpTable`), the others
+inside the methods. This is the engine's one deferred link (tests/test_engine_layers.py).
+"""
 
 from __future__ import annotations
 
 import warnings
 from collections import namedtuple
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import runtime
+from minigrad.shapes import broadcast_message, infer_shape, shape_args
+from minigrad.shapes import normalize_dims as _dims
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
 _Int = int
-ops: Any = None  # the op table module; bound by minigrad.ops when it loads (import cycle)
+
+
+class _OpTable:
+    """Stands for `minigrad.ops` until a method first needs it: the one upward import.
+
+    The op table builds on Tensor (`ops` -> `dispatch` -> `tensor` -> this module), so this
+    module cannot import it while Tensor is being defined. The first `ops.<row>` a method looks
+    up imports the table and rebinds the module name `ops` to it; later calls go straight to it.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        global ops
+        from minigrad import ops as table
+
+        ops = table
+        return getattr(table, name)
+
+
+ops: Any = _OpTable()
 
 
 class _ReturnType(namedtuple("_ReturnType", ["values", "indices"])):
@@ -33,39 +62,11 @@ def return_type(op: str, values: Any, indices: Any) -> _ReturnType:
     return r
 
 
-def shape_args(args: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` or `f(Size)`; return a tuple of ints."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    return tuple(int(a) for a in args)
-
-
 def _float_for(t: Any, scalar: Any) -> Any:
     """An integer tensor meeting a Python float becomes the default float dtype (torch's rule)."""
     if isinstance(scalar, float) and t._data.dtype.kind in "biu":
         return t.to(dtypes.get_default_dtype())
     return t
-
-
-def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
-    """Fill in one -1 in `shape`, with PyTorch's error when the sizes do not fit."""
-    if shape.count(-1) > 1:
-        raise runtime("view_size", "only one dimension can be inferred")
-    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
-    if shape.count(-1) == 1 and known and numel % known == 0:
-        shape = tuple(numel // known if n == -1 else n for n in shape)
-    if int(np.prod(shape, dtype=np.int64)) != numel or -1 in shape:
-        dims = ", ".join(map(str, shape))
-        raise runtime("view_size", f"shape '[{dims}]' is invalid for input of size {numel}")
-    return shape
-
-
-def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
-    from minigrad.tensor import normalize_dim
-
-    if isinstance(dim, (list, tuple)):
-        return tuple(sorted(normalize_dim(d, ndim) for d in dim))
-    return (normalize_dim(dim, ndim),)
 
 
 def _other(value: Any) -> Any:
@@ -87,61 +88,60 @@ class TensorMethods:
     _data: np.ndarray
 
     # --- arithmetic operators -----------------------------------------------------------------
-    def __add__(self, other: Any) -> Any:
+    def __add__(self, other: Any) -> Tensor:
         return ops.add(self, _other(other))
 
     __radd__ = __add__
 
-    def __sub__(self, other: Any) -> Any:
+    def __sub__(self, other: Any) -> Tensor:
         return ops.sub(self, _other(other))
 
-    def __rsub__(self, other: Any) -> Any:
+    def __rsub__(self, other: Any) -> Tensor:
         return ops.rsub(self, other=other)
 
-    def __mul__(self, other: Any) -> Any:
+    def __mul__(self, other: Any) -> Tensor:
         return ops.mul(self, _other(other))
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: Any) -> Any:
+    def __truediv__(self, other: Any) -> Tensor:
         return ops.div(self, _other(other))
 
-    def __rtruediv__(self, other: Any) -> Any:
+    def __rtruediv__(self, other: Any) -> Tensor:
         return ops.mul(ops.reciprocal(self), other)
 
-    def __neg__(self) -> Any:
+    def __neg__(self) -> Tensor:
         return ops.neg(self)
 
     def __pos__(self) -> Any:
         return self
 
-    def __abs__(self) -> Any:
+    def __abs__(self) -> Tensor:
         return ops.absolute(self)
 
-    def __pow__(self, exponent: Any) -> Any:
+    def __pow__(self, exponent: Any) -> Tensor:
         if isinstance(exponent, TensorMethods):
             return ops.pow_tensor(self, exponent)
         return ops.pow_scalar(_float_for(self, exponent), exponent=exponent)
 
-    def __rpow__(self, base: Any) -> Any:
+    def __rpow__(self, base: Any) -> Tensor:
         return ops.pow_scalar_base(_float_for(self, base), base=base)
 
-    def __matmul__(self, other: Any) -> Any:
+    def __matmul__(self, other: Any) -> Tensor:
         return self.matmul(other)
 
-    def __rmatmul__(self, other: Any) -> Any:
+    def __rmatmul__(self, other: Any) -> Tensor:
         return _other(other).matmul(self)
 
-    def __floordiv__(self, other: Any) -> Any:
+    def __floordiv__(self, other: Any) -> Tensor:
         return self._plain(np.floor_divide, other)
 
-    def __mod__(self, other: Any) -> Any:
+    def __mod__(self, other: Any) -> Tensor:
         return self._plain(np.remainder, other)
 
     # --- comparisons and logic: no gradient ---------------------------------------------------
     def _plain(self, fn: Any, other: Any = None) -> Any:
         """Apply a numpy function that has no gradient; the result never requires grad."""
-        from minigrad.dispatch import broadcast_message
         from minigrad.tensor import Tensor
 
         if other is None:
@@ -153,48 +153,48 @@ class TensorMethods:
             message = broadcast_message([self._data.shape, np.shape(b)])
             raise runtime("broadcast", message or "shape mismatch") from None
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._plain(np.equal, other)
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._plain(np.not_equal, other)
 
-    def __lt__(self, other: Any) -> Any:
+    def __lt__(self, other: Any) -> Tensor:
         return self._plain(np.less, other)
 
-    def __le__(self, other: Any) -> Any:
+    def __le__(self, other: Any) -> Tensor:
         return self._plain(np.less_equal, other)
 
-    def __gt__(self, other: Any) -> Any:
+    def __gt__(self, other: Any) -> Tensor:
         return self._plain(np.greater, other)
 
-    def __ge__(self, other: Any) -> Any:
+    def __ge__(self, other: Any) -> Tensor:
         return self._plain(np.greater_equal, other)
 
-    def __and__(self, other: Any) -> Any:
+    def __and__(self, other: Any) -> Tensor:
         return self._plain(np.logical_and if self._data.dtype == bool else np.bitwise_and, other)
 
-    def __or__(self, other: Any) -> Any:
+    def __or__(self, other: Any) -> Tensor:
         return self._plain(np.logical_or if self._data.dtype == bool else np.bitwise_or, other)
 
-    def __invert__(self) -> Any:
+    def __invert__(self) -> Tensor:
         return self._plain(np.logical_not if self._data.dtype == bool else np.invert)
 
-    def eq(self, other: Any) -> Any:
+    def eq(self, other: Any) -> Tensor:
         """Elementwise ==, a bool tensor."""
         return self == other
 
-    def sign(self) -> Any:
+    def sign(self) -> Tensor:
         """-1, 0 or 1 per element (no gradient flows)."""
         return self._plain(np.sign)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Index of the largest element (of all, or along `dim`)."""
         if dim is None:
             return self._plain(lambda a: np.argmax(a).astype(np.int64))
         return self._plain(lambda a: np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Index of the smallest element (of all, or along `dim`)."""
         if dim is None:
             return self._plain(lambda a: np.argmin(a).astype(np.int64))
@@ -208,84 +208,84 @@ class TensorMethods:
         """True when shapes and all values are equal."""
         return bool(np.array_equal(self._data, np.asarray(other)))
 
-    def all(self, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A003
+    def all(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """True where every element (along `dim`) is nonzero: a bool tensor, no gradient."""
         return self._plain(lambda a: np.all(a, axis=dim, keepdims=keepdim))
 
-    def any(self, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A003
+    def any(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """True where some element (along `dim`) is nonzero: a bool tensor, no gradient."""
         return self._plain(lambda a: np.any(a, axis=dim, keepdims=keepdim))
 
     # --- named arithmetic -------------------------------------------------------------------------
-    def add(self, other: Any, alpha: _Number = 1) -> Any:
+    def add(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self + alpha * other."""
         if alpha == 1:
             return ops.add(self, _other(other))
         return ops.add_alpha(self, _other(other), alpha=alpha)
 
-    def sub(self, other: Any, alpha: _Number = 1) -> Any:
+    def sub(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self - alpha * other."""
         if alpha == 1:
             return ops.sub(self, _other(other))
         return ops.sub_alpha(self, _other(other), alpha=alpha)
 
-    def mul(self, other: Any) -> Any:
+    def mul(self, other: Any) -> Tensor:
         """self * other."""
         return ops.mul(self, _other(other))
 
-    def div(self, other: Any) -> Any:
+    def div(self, other: Any) -> Tensor:
         """self / other (true division)."""
         return ops.div(self, _other(other))
 
-    def neg(self) -> Any:
+    def neg(self) -> Tensor:
         """-self."""
         return ops.neg(self)
 
-    def pow(self, exponent: Any) -> Any:
+    def pow(self, exponent: Any) -> Tensor:
         """self ** exponent."""
         return self**exponent
 
-    def reciprocal(self) -> Any:
+    def reciprocal(self) -> Tensor:
         """1 / self."""
         return ops.reciprocal(self)
 
-    def abs(self) -> Any:
+    def abs(self) -> Tensor:
         """|self|."""
         return ops.absolute(self)
 
-    def sqrt(self) -> Any:
+    def sqrt(self) -> Tensor:
         """√self."""
         return ops.sqrt(self)
 
-    def exp(self) -> Any:
+    def exp(self) -> Tensor:
         """e ** self."""
         return ops.exp(self)
 
-    def log(self) -> Any:
+    def log(self) -> Tensor:
         """Natural logarithm."""
         return ops.log(self)
 
-    def sin(self) -> Any:
+    def sin(self) -> Tensor:
         """Sine."""
         return ops.sin(self)
 
-    def cos(self) -> Any:
+    def cos(self) -> Tensor:
         """Cosine."""
         return ops.cos(self)
 
-    def tanh(self) -> Any:
+    def tanh(self) -> Tensor:
         """Hyperbolic tangent."""
         return ops.tanh(self)
 
-    def sigmoid(self) -> Any:
+    def sigmoid(self) -> Tensor:
         """1 / (1 + e ** -self)."""
         return ops.sigmoid(self)
 
-    def relu(self) -> Any:
+    def relu(self) -> Tensor:
         """max(self, 0)."""
         return ops.relu(self)
 
-    def clamp(self, min: Any = None, max: Any = None) -> Any:
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - torch's names
         """Limit values to [min, max].
 
         Args:
@@ -300,11 +300,11 @@ class TensorMethods:
 
     clip = clamp
 
-    def maximum(self, other: Any) -> Any:
+    def maximum(self, other: Any) -> Tensor:
         """Elementwise larger of self and other."""
         return ops.maximum(self, other)
 
-    def minimum(self, other: Any) -> Any:
+    def minimum(self, other: Any) -> Tensor:
         """Elementwise smaller of self and other."""
         return ops.minimum(self, other)
 
@@ -362,39 +362,39 @@ class TensorMethods:
         """Smallest element; with `dim`, (values, indices) along it; with a tensor, minimum."""
         return self._extreme("min", dim, keepdim)
 
-    def softmax(self, dim: int) -> Any:
+    def softmax(self, dim: int) -> Tensor:
         """exp(self) / Σ exp(self) along `dim`."""
         return ops.softmax(self, dim=_dims(dim, self._data.ndim)[0])
 
-    def log_softmax(self, dim: int) -> Any:
+    def log_softmax(self, dim: int) -> Tensor:
         """log(softmax(self)) along `dim`, computed stably."""
         return ops.log_softmax(self, dim=_dims(dim, self._data.ndim)[0])
 
     # --- linear algebra -----------------------------------------------------------------------
-    def mm(self, other: Any) -> Any:
+    def mm(self, other: Any) -> Tensor:
         """Matrix product of two 2-D tensors."""
         return ops.mm(self, other)
 
-    def mv(self, other: Any) -> Any:
+    def mv(self, other: Any) -> Tensor:
         """Matrix-vector product."""
         return ops.mv(self, other)
 
-    def dot(self, other: Any) -> Any:
+    def dot(self, other: Any) -> Tensor:
         """Dot product of two 1-D tensors."""
         return ops.dot(self, other)
 
-    def bmm(self, other: Any) -> Any:
+    def bmm(self, other: Any) -> Tensor:
         """Batched matrix product of two 3-D tensors."""
         return ops.bmm(self, other)
 
-    def matmul(self, other: Any) -> Any:
+    def matmul(self, other: Any) -> Tensor:
         """`self @ other` with PyTorch's rules for 1-D, 2-D and batched operands."""
         from minigrad.linalg import matmul
 
         return matmul(self, _other(other))
 
     # --- shapes ---------------------------------------------------------------------------------
-    def t(self) -> Any:
+    def t(self) -> Tensor:
         """Transpose of a tensor with at most 2 dimensions."""
         if self._data.ndim > 2:
             raise runtime(
@@ -404,23 +404,23 @@ class TensorMethods:
         return ops.t(self)
 
     @property
-    def T(self) -> Any:  # noqa: N802 - torch's name
+    def T(self) -> Tensor:  # torch's name
         """All dimensions reversed (PyTorch warns unless the tensor is 2-D)."""
         if self._data.ndim != 2:
             warnings.warn(T_WARNING, UserWarning, stacklevel=2)
         return ops.permute(self, dims=tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
-    def mT(self) -> Any:  # noqa: N802 - torch's name
+    def mT(self) -> Tensor:  # torch's name
         """The last two dimensions swapped."""
         return self.transpose(-2, -1)
 
-    def transpose(self, dim0: int, dim1: int) -> Any:
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dimensions."""
         nd = self._data.ndim
         return ops.transpose(self, dim0=_dims(dim0, nd)[0], dim1=_dims(dim1, nd)[0])
 
-    def permute(self, *dims: Any) -> Any:
+    def permute(self, *dims: Any) -> Tensor:
         """Reorder the dimensions."""
         order = shape_args(dims)
         if len(order) != self._data.ndim:  # PyTorch's words, "sparse_coo" included
@@ -436,7 +436,7 @@ class TensorMethods:
         """True when the elements are laid out in row-major order (a transpose is not)."""
         return bool(self._data.flags.c_contiguous)
 
-    def view(self, *shape: Any) -> Any:
+    def view(self, *shape: Any) -> Tensor:
         """The same data with another shape (no copy; fails where a copy would be needed)."""
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise runtime("view_dtype", "view(dtype) is not supported by minigrad")
@@ -449,7 +449,7 @@ class TensorMethods:
             )
         return ops.view(self, shape=new)
 
-    def reshape(self, *shape: Any) -> Any:
+    def reshape(self, *shape: Any) -> Tensor:
         """The same values with another shape (a view when possible, else a copy)."""
         new = infer_shape(shape_args(shape), self._data.size)
         if self._data.flags.c_contiguous:
@@ -458,11 +458,11 @@ class TensorMethods:
             return ops.reshape_alias(self, shape=new)
         return ops.unsafe_view(ops.clone(self), shape=new)
 
-    def view_as(self, other: Any) -> Any:
+    def view_as(self, other: Any) -> Tensor:
         """view(other.shape)."""
         return self.view(other.shape)
 
-    def reshape_as(self, other: Any) -> Any:
+    def reshape_as(self, other: Any) -> Tensor:
         """reshape(other.shape)."""
         return self.reshape(other.shape)
 
@@ -477,17 +477,17 @@ class TensorMethods:
         merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
         return self.reshape(shape[:s] + (merged,) + shape[e + 1 :])
 
-    def squeeze(self, dim: Any = None) -> Any:
+    def squeeze(self, dim: Any = None) -> Tensor:
         """Remove dimensions of size 1 (all, or just `dim`)."""
         if dim is None:
             return ops.squeeze(self)
         return ops.squeeze_dim(self, dim=_dims(dim, self._data.ndim)[0])
 
-    def unsqueeze(self, dim: int) -> Any:
+    def unsqueeze(self, dim: int) -> Tensor:
         """Insert a dimension of size 1 at `dim`."""
         return ops.unsqueeze(self, dim=_dims(dim, self._data.ndim + 1)[0])
 
-    def expand(self, *sizes: Any) -> Any:
+    def expand(self, *sizes: Any) -> Tensor:
         """Broadcast to a larger shape without copying (-1 keeps a size)."""
         target = list(shape_args(sizes))
         lead = len(target) - self._data.ndim
@@ -498,7 +498,7 @@ class TensorMethods:
                 raise runtime("expand_size", _expand_message(self, target, lead, i))
         return ops.expand(self, shape=tuple(target))
 
-    def expand_as(self, other: Any) -> Any:
+    def expand_as(self, other: Any) -> Tensor:
         """expand(other.shape)."""
         return self.expand(other.shape)
 
@@ -510,21 +510,21 @@ class TensorMethods:
         out._data = np.ascontiguousarray(out._data)  # a fresh output: nothing else holds it
         return out
 
-    def clone(self) -> Any:
+    def clone(self) -> Tensor:
         """A copy that still belongs to the graph."""
         return ops.clone(self)
 
-    def select(self, dim: int, index: int) -> Any:
+    def select(self, dim: int, index: int) -> Tensor:
         """The slice at `index` along `dim` (that dimension is removed)."""
         d = _dims(dim, self._data.ndim)[0]
         return ops.select(self, key=(slice(None),) * d + (index,))
 
-    def narrow(self, dim: int, start: int, length: int) -> Any:
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
         """The part [start, start + length) along `dim`."""
         d = _dims(dim, self._data.ndim)[0]
         return ops.slice_(self, key=(slice(None),) * d + (slice(start, start + length),))
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Any) -> Tensor:
         from minigrad.indexing import getitem
 
         return getitem(self, key)
@@ -561,27 +561,27 @@ class TensorMethods:
             return "torch." + dtypes.from_numpy(self._data.dtype).legacy
         return self.to(dtype)
 
-    def float(self) -> Any:
+    def float(self) -> Tensor:
         """to(float32)."""
         return self.to(dtypes.float32)
 
-    def double(self) -> Any:
+    def double(self) -> Tensor:
         """to(float64)."""
         return self.to(dtypes.float64)
 
-    def half(self) -> Any:
+    def half(self) -> Tensor:
         """to(float16)."""
         return self.to(dtypes.float16)
 
-    def long(self) -> Any:
+    def long(self) -> Tensor:
         """to(int64)."""
         return self.to(dtypes.int64)
 
-    def int(self) -> Any:
+    def int(self) -> Tensor:
         """to(int32)."""
         return self.to(dtypes.int32)
 
-    def bool(self) -> Any:
+    def bool(self) -> Tensor:
         """to(bool)."""
         return self.to(dtypes.bool)
 
@@ -595,47 +595,47 @@ class TensorMethods:
 
         return inplace(op, self, *args, **attrs)  # type: ignore[arg-type]
 
-    def add_(self, other: Any, alpha: _Number = 1) -> Any:
+    def add_(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self += alpha * other, in place."""
         return self._inplace(ops.add, _other(other if alpha == 1 else other * alpha))
 
-    def sub_(self, other: Any, alpha: _Number = 1) -> Any:
+    def sub_(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self -= alpha * other, in place."""
         return self._inplace(ops.sub, _other(other if alpha == 1 else other * alpha))
 
-    def mul_(self, other: Any) -> Any:
+    def mul_(self, other: Any) -> Tensor:
         """self *= other, in place."""
         return self._inplace(ops.mul, _other(other))
 
-    def div_(self, other: Any) -> Any:
+    def div_(self, other: Any) -> Tensor:
         """self /= other, in place."""
         return self._inplace(ops.div, _other(other))
 
-    def pow_(self, exponent: Any) -> Any:
+    def pow_(self, exponent: Any) -> Tensor:
         """self **= exponent, in place."""
         return self._inplace(ops.pow_scalar, exponent=exponent)
 
-    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - torch's names
         """clamp, in place."""
         return self._inplace(ops.clamp, min=min, max=max)
 
-    def neg_(self) -> Any:
+    def neg_(self) -> Tensor:
         """Negate in place."""
         return self._inplace(ops.neg)
 
-    def exp_(self) -> Any:
+    def exp_(self) -> Tensor:
         """exp, in place."""
         return self._inplace(ops.exp)
 
-    def tanh_(self) -> Any:
+    def tanh_(self) -> Tensor:
         """tanh, in place."""
         return self._inplace(ops.tanh)
 
-    def sigmoid_(self) -> Any:
+    def sigmoid_(self) -> Tensor:
         """sigmoid, in place."""
         return self._inplace(ops.sigmoid)
 
-    def relu_(self) -> Any:
+    def relu_(self) -> Tensor:
         """relu, in place."""
         return self._inplace(ops.relu)
 
@@ -658,14 +658,14 @@ class TensorMethods:
         self._version[0] += 1  # type: ignore[attr-defined]
         return self
 
-    def zero_(self) -> Any:
+    def zero_(self) -> Tensor:
         """Fill with zeros, in place (e.g. `w.grad.zero_()`).
 
         In a graph the node is CopySlices (PyTorch: ZeroBackward0); gradients are the same.
         """
         return self._fill(0)
 
-    def fill_(self, value: Any) -> Any:
+    def fill_(self, value: Any) -> Tensor:
         """Fill with `value`, in place (in a graph: CopySlices; PyTorch: FillBackward2)."""
         return self._fill(np.asarray(value).item() if isinstance(value, TensorMethods) else value)
 
@@ -681,7 +681,7 @@ class TensorMethods:
             return self
         return self._fill(np.asarray(src))
 
-    def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Any:
+    def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with uniform random values in [a, b), in place (torch's numbers)."""
         from minigrad.random import kernels
         from minigrad.random.generator import resolve
@@ -689,7 +689,7 @@ class TensorMethods:
         d = self._data
         return self._fill(kernels.uniform(resolve(generator), d.shape, d.dtype.type, a, b))
 
-    def normal_(self, mean: _Number = 0.0, std: _Number = 1.0, *, generator: Any = None) -> Any:
+    def normal_(self, mean: _Number = 0.0, std: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with normal random values, in place (torch's numbers)."""
         from minigrad.random import kernels
         from minigrad.random.generator import resolve
@@ -697,7 +697,7 @@ class TensorMethods:
         d = self._data
         return self._fill(kernels.normal(resolve(generator), d.shape, d.dtype.type, mean, std))
 
-    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Any:
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 0/1 draws, 1 with probability p (a number or a tensor), in place."""
         from minigrad.random import kernels
         from minigrad.random.generator import resolve
@@ -708,7 +708,7 @@ class TensorMethods:
             return self._fill(kernels.bernoulli_tensor(gen, probs))
         return self._fill(kernels.bernoulli(gen, d.shape, d.dtype.type, float(p)))
 
-    def exponential_(self, lambd: _Number = 1.0, *, generator: Any = None) -> Any:
+    def exponential_(self, lambd: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with Exp(lambd) draws, in place."""
         from minigrad.random import kernels
         from minigrad.random.generator import resolve
@@ -716,7 +716,7 @@ class TensorMethods:
         d = self._data
         return self._fill(kernels.exponential(resolve(generator), d.shape, d.dtype.type, lambd))
 
-    def random_(self, low: Any = None, high: Any = None, *, generator: Any = None) -> Any:
+    def random_(self, low: Any = None, high: Any = None, *, generator: Any = None) -> Tensor:
         """Fill with random integers: [0, max] by default, [0, low) or [low, high)."""
         from minigrad.random import kernels
         from minigrad.random.generator import resolve
@@ -775,7 +775,7 @@ class TensorMethods:
         steps = tuple(s // self._data.itemsize for s in self._data.strides)
         return steps if dim is None else steps[_dims(dim, self._data.ndim)[0]]
 
-    def argsort(self, dim: _Int = -1, descending: _Bool = False, stable: _Bool = False) -> Any:
+    def argsort(self, dim: _Int = -1, descending: _Bool = False, stable: _Bool = False) -> Tensor:
         """Indices that sort the values along `dim` (ties in index order)."""
         d = _dims(dim, self._data.ndim)[0] if self._data.ndim else None
         key = -self._data if descending else self._data
@@ -786,26 +786,26 @@ class TensorMethods:
         """|self - other| <= atol + rtol * |other|, elementwise: a bool tensor."""
         return self._plain(lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), other)
 
-    def outer(self, vec2: Any) -> Any:
+    def outer(self, vec2: Any) -> Tensor:
         """The outer product of two 1-D tensors: self[i] * vec2[j] (as PyTorch builds it)."""
         return self.reshape(-1, 1) * vec2
 
     ger = outer
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: _Bool = False) -> Any:
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: _Bool = False) -> Tensor:
         """The p-norm (2 for "fro"): `torch.linalg.vector_norm` over `dim` (all by default)."""
         from minigrad.linalg import vector_norm
 
         return vector_norm(self, 2 if p == "fro" or p is None else p, dim, keepdim)
 
     # --- moving and masking elements (ops_shift.py) -----------------------------------------
-    def flip(self, *dims: Any) -> Any:
+    def flip(self, *dims: Any) -> Tensor:
         """The elements in reverse order along each of `dims`."""
         from minigrad.ops_shift import flip
 
         return flip(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in shape_args(dims)))
 
-    def roll(self, shifts: Any, dims: Any = None) -> Any:
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         """Elements shifted cyclically by `shifts` along `dims` (flattened when dims is None)."""
         from minigrad.ops_shift import roll
 
@@ -824,15 +824,15 @@ class TensorMethods:
             raise runtime("triangle_dims", f"{which}: input tensor must have at least 2 dimensions")
         return getattr(ops_shift, which)(self, diagonal=int(diagonal))
 
-    def tril(self, diagonal: _Int = 0) -> Any:
+    def tril(self, diagonal: _Int = 0) -> Tensor:
         """The lower triangle (on and below `diagonal`); zeros above."""
         return self._triangle("tril", diagonal)
 
-    def triu(self, diagonal: _Int = 0) -> Any:
+    def triu(self, diagonal: _Int = 0) -> Tensor:
         """The upper triangle (on and above `diagonal`); zeros below."""
         return self._triangle("triu", diagonal)
 
-    def cumsum(self, dim: _Int, dtype: Any = None) -> Any:
+    def cumsum(self, dim: _Int, dtype: Any = None) -> Tensor:
         """Running sums along `dim`: out[i] = Σ_{j <= i} self[j]."""
         from minigrad.ops_shift import cumsum
 

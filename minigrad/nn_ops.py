@@ -82,7 +82,7 @@ convolution = defop(
     _conv_backward,
     saves="SS-",
     rule="grad_input = conv_transpose(grad, weight); grad_weight = conv(input, grad); "
-    "grad_bias = Σ grad",
+    "grad_bias = Σ grad (when there is a bias)",
 )
 
 
@@ -124,7 +124,7 @@ max_pool2d = defop(
     _pool_backward,
     node="MaxPool2DWithIndicesBackward0",
     saves="S",
-    rule="grad_self = grad put at each window's maximum (repeats add up)",
+    rule="grad_self = zeros like self with grad put at each window's maximum (repeats add up)",
 )
 
 
@@ -143,7 +143,7 @@ embedding = defop(
     lambda weight, indices, padding_idx: weight[indices],
     _embedding_backward,
     saves_attrs=True,  # the indices
-    rule="grad_weight = grad added at each index's row (padding_idx's row stays 0)",
+    rule="grad_weight = zeros like weight, grad added at each index's row (not padding_idx's)",
 )
 
 
@@ -184,8 +184,8 @@ native_layer_norm = defop(
     _layer_norm_forward,
     _layer_norm_backward,
     saves="SSS",
-    rule="grad_input = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)), ĝ = grad·weight; "
-    "grad_weight = Σ grad·x̂; grad_bias = Σ grad",
+    rule="grad_input = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)), ĝ = grad·weight, "
+    "x̂ = (input - mean)·rstd; grad_weight = Σ grad·x̂; grad_bias = Σ grad (when there is a bias)",
 )
 
 
@@ -240,8 +240,9 @@ native_batch_norm = defop(
     _batch_norm_forward,
     _batch_norm_backward,
     saves="SS-",
-    rule="training: grad_input = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)); eval: ĝ·rstd; "
-    "grad_weight = Σ grad·x̂; grad_bias = Σ grad",
+    rule="grad_input = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)) in training, ĝ·rstd in eval, "
+    "ĝ = grad·weight, x̂ = (input - mean)·rstd; grad_weight = Σ grad·x̂; "
+    "grad_bias = Σ grad (when there is a bias)",
 )
 
 
@@ -281,7 +282,8 @@ binary_cross_entropy = defop(
     _bce_forward,
     (_bce_input_grad, _bce_target_grad),
     saves="SS",
-    rule="grad_input = grad·(x - y) / max(x(1 - x), 1e-12); grad_target = grad·log((1-x)/x)",
+    rule="grad_input = grad·(input - target) / max(input·(1 - input), 1e-12); "
+    "grad_target = grad·log((1 - input) / input)",
 )
 
 
@@ -305,5 +307,5 @@ binary_cross_entropy_with_logits = defop(
         lambda g, out, x, y, reduction: const(_scaled(raw(g), -raw(x), reduction, raw(x).size), g),
     ),
     saves="SS",
-    rule="grad_input = grad·(σ(x) - y); grad_target = -grad·x",
+    rule="grad_input = grad·(σ(input) - target); grad_target = -grad·input",
 )

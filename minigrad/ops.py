@@ -12,6 +12,31 @@ run their numpy forward. With `create_graph=True` its arguments are Tensors, the
 records its operations, and gradients of gradients follow. So a rule uses operators, this
 table's ops called as functions (`mm(g, t(y))`, not `g.mm(y.t())`: numpy arrays have no such
 methods), `raw(x)` to read values for a mask, and `const(arr, g)` for a constant.
+
+Every row has one shape: the name, the forward, the backward, then the flags, in this order
+(`OpDef` in dispatch.py documents each argument; rows of nn_ops.py, ops_norm.py and
+ops_shift.py look the same):
+
+    name = defop(
+        "torch_name",      PyTorch's function name; the node is <TorchName>Backward0
+        forward,           numpy: (*arrays, **attrs) -> array
+        (backward, ...),   one rule per input: (g, out, *inputs, **attrs) -> that gradient
+        node="...",        the node's class name where PyTorch's is not <Name>Backward0
+        saves="SO-",       which inputs the node saves: one letter per input (below)
+        saves_out=True,    the node saves the output: the rule reads `out` (its "result")
+        float_op=True,     integer inputs become the default float dtype first (div, exp)
+        view=True,         the output is a view: memory and version counter of input 0
+        quiet=True,        numpy's floating point warnings are silenced (PyTorch gives inf/nan)
+        saves_attrs=True,  non-tensor state (indices, a condition) is saved and freed too
+        rule="...",        the backward in words: `grad_<input> = ...`, one clause per input
+    )
+
+The `saves` letters (the last letter stands for any further inputs, as in cat):
+    S   saved: the rule reads this input's values
+    O   saved when another input requires grad: only that input's gradient reads it (mul)
+    -   not saved (the default): the rule needs at most its shape and dtype (a `Meta`)
+
+A `rule=` names each input and the result its backward reads (tests/test_ops_table.py).
 """
 
 from __future__ import annotations
@@ -99,7 +124,12 @@ div = defop(
     quiet=True,
     rule="grad_self = grad / other; grad_other = -grad * self / other²",
 )
-neg = defop("neg", np.negative, (lambda g, out, x: -g,), rule="grad_self = -grad")
+neg = defop(
+    "neg",
+    np.negative,
+    (lambda g, out, x: -g,),
+    rule="grad_self = -grad",
+)
 reciprocal = defop(
     "reciprocal",
     np.reciprocal,
@@ -144,7 +174,7 @@ pow_tensor = defop(
     saves_out=True,
     quiet=True,
     rule="grad_self = grad * exponent * self^(exponent - 1); "
-    "grad_exponent = grad * result * ln(self)",
+    "grad_exponent = grad * result * ln(self) (0 where self = 0 and exponent >= 0)",
 )
 pow_scalar_base = defop(
     "pow_scalar_base",
@@ -159,25 +189,48 @@ pow_scalar_base = defop(
 
 # --- elementwise functions ----------------------------------------------------------------------
 exp = defop(
-    "exp", np.exp, (lambda g, out, x: g * out,), saves_out=True, float_op=True, quiet=True,
+    "exp",
+    np.exp,
+    (lambda g, out, x: g * out,),
+    saves_out=True,
+    float_op=True,
+    quiet=True,
     rule="grad_self = grad * result",
-)  # fmt: skip
+)
 log = defop(
-    "log", np.log, (lambda g, out, x: g / x,), saves="S", float_op=True, quiet=True,
+    "log",
+    np.log,
+    (lambda g, out, x: g / x,),
+    saves="S",
+    float_op=True,
+    quiet=True,
     rule="grad_self = grad / self",
-)  # fmt: skip
+)
 sqrt = defop(
-    "sqrt", np.sqrt, (lambda g, out, x: g / (2 * out),), saves_out=True, float_op=True,
-    quiet=True, rule="grad_self = grad / (2 * result)",
-)  # fmt: skip
+    "sqrt",
+    np.sqrt,
+    (lambda g, out, x: g / (2 * out),),
+    saves_out=True,
+    float_op=True,
+    quiet=True,
+    rule="grad_self = grad / (2 * result)",
+)
 sin = defop(
-    "sin", np.sin, (lambda g, out, x: g * cos(x),), saves="S", float_op=True,
+    "sin",
+    np.sin,
+    (lambda g, out, x: g * cos(x),),
+    saves="S",
+    float_op=True,
     rule="grad_self = grad * cos(self)",
-)  # fmt: skip
+)
 cos: OpDef = defop(
-    "cos", np.cos, (lambda g, out, x: -g * sin(x),), saves="S", float_op=True,
+    "cos",
+    np.cos,
+    (lambda g, out, x: -g * sin(x),),
+    saves="S",
+    float_op=True,
     rule="grad_self = -grad * sin(self)",
-)  # fmt: skip
+)
 tanh_backward = defop(  # tanh's gradient as one op, so create_graph records TanhBackwardBackward0
     "tanh_backward",
     lambda g, out: g * (1 - out * out),
@@ -187,9 +240,13 @@ tanh_backward = defop(  # tanh's gradient as one op, so create_graph records Tan
     rule="grad_grad = grad * (1 - result²); grad_result = -2 * grad * grad_grad * result",
 )
 tanh = defop(
-    "tanh", np.tanh, (lambda g, out, x: tanh_backward(g, out),), saves_out=True, float_op=True,
+    "tanh",
+    np.tanh,
+    (lambda g, out, x: tanh_backward(g, out),),
+    saves_out=True,
+    float_op=True,
     rule="grad_self = grad * (1 - result²)",
-)  # fmt: skip
+)
 sigmoid = defop(
     "sigmoid",
     lambda x: 0.5 * (1 + np.tanh(0.5 * x)),  # no overflow for large |x|
@@ -204,7 +261,7 @@ threshold_backward = defop(  # relu's gradient as an op: ThresholdBackwardBackwa
     (lambda gg, o, g, out: gg * (raw(out) > 0), lambda gg, o, g, out: zeros_of(out, gg)),
     node="ThresholdBackwardBackward0",
     saves="-S",
-    rule="grad_grad = grad where result > 0, else 0; grad_result = 0",
+    rule="grad_grad = grad where result > 0, else 0; grad_result = zeros like result",
 )
 relu = defop(
     "relu",
@@ -214,7 +271,10 @@ relu = defop(
     rule="grad_self = grad * (result > 0)",
 )
 sgn = defop(  # recorded by abs's rule under create_graph (SgnBackward0); its gradient is 0
-    "sgn", np.sign, (lambda g, out, x: zeros_of(x, g),), rule="grad_self = 0"
+    "sgn",
+    np.sign,
+    (lambda g, out, x: zeros_of(x, g),),
+    rule="grad_self = zeros like self",
 )
 absolute = defop(
     "abs",
@@ -225,7 +285,7 @@ absolute = defop(
 )
 
 
-def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:
+def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:  # noqa: A002 - torch's names
     values = raw(x)
     keep = np.ones(values.shape, bool)
     if min is not None:
@@ -237,8 +297,8 @@ def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:
 
 clamp = defop(
     "clamp",
-    lambda x, min=None, max=None: np.clip(x, min, max),
-    (lambda g, out, x, min=None, max=None: g * _clamp_mask(x, min, max),),
+    lambda x, min=None, max=None: np.clip(x, min, max),  # noqa: A006 - torch's argument names
+    (lambda g, out, x, min=None, max=None: g * _clamp_mask(x, min, max),),  # noqa: A006
     node="ClampBackward1",
     saves="S",
     rule="grad_self = grad where min <= self <= max, else 0",
@@ -269,7 +329,7 @@ maximum = defop(
         lambda g, out, x, y: g * _share(y, x, np.greater),
     ),
     saves="SS",
-    rule="grad_self = grad where self > other (half on ties); grad_other likewise",
+    rule="grad_self = grad where self > other; grad_other = grad where other > self (ties: half)",
 )
 minimum = defop(
     "minimum",
@@ -279,7 +339,7 @@ minimum = defop(
         lambda g, out, x, y: g * _share(y, x, np.less),
     ),
     saves="SS",
-    rule="grad_self = grad where self < other (half on ties); grad_other likewise",
+    rule="grad_self = grad where self < other; grad_other = grad where other < self (ties: half)",
 )
 to_copy = defop(
     "_to_copy",
@@ -287,7 +347,12 @@ to_copy = defop(
     (lambda g, out, x, dtype: g,),
     rule="grad_self = grad (cast back to self's dtype)",
 )
-clone = defop("clone", np.copy, (lambda g, out, x: g,), rule="grad_self = grad")
+clone = defop(
+    "clone",
+    np.copy,
+    (lambda g, out, x: g,),
+    rule="grad_self = grad",
+)
 
 # --- reductions ---------------------------------------------------------------------------------
 
@@ -322,7 +387,7 @@ sum_dim = defop(
     lambda x, dim, keepdim: _add_up(x, dim, keepdim),
     (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim),),
     node="SumBackward1",
-    rule="grad_self = grad expanded along the summed dims",
+    rule="grad_self = grad expanded along the summed dims to self's shape",
 )
 mean = defop(
     "mean",
@@ -330,7 +395,7 @@ mean = defop(
     (lambda g, out, x: expand(g, shape=tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
     node="MeanBackward0",
     quiet=True,  # the mean of nothing is nan, silently, as in PyTorch
-    rule="grad_self = grad / numel, expanded",
+    rule="grad_self = grad / numel, expanded to self's shape",
 )
 mean_dim = defop(
     "mean_dim",
@@ -338,7 +403,7 @@ mean_dim = defop(
     (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim) / _count(x, dim),),
     node="MeanBackward1",
     quiet=True,
-    rule="grad_self = grad / n, expanded along the averaged dims",
+    rule="grad_self = grad / n, expanded along the averaged dims to self's shape",
 )
 
 
@@ -365,7 +430,7 @@ max_all = defop(
     node="MaxBackward1",
     saves="S",
     saves_out=True,
-    rule="grad_self = grad shared evenly among the maximal elements",
+    rule="grad_self = grad shared evenly where self equals result (its maximum)",
 )
 min_all = defop(
     "min",
@@ -374,7 +439,7 @@ min_all = defop(
     node="MinBackward1",
     saves="S",
     saves_out=True,
-    rule="grad_self = grad shared evenly among the minimal elements",
+    rule="grad_self = grad shared evenly where self equals result (its minimum)",
 )
 max_dim = defop(
     "max_dim",
@@ -382,7 +447,7 @@ max_dim = defop(
     (_pick_backward,),
     node="MaxBackward0",
     saves_attrs=True,  # the indices
-    rule="grad_self = grad at the argmax of each slice, 0 elsewhere",
+    rule="grad_self = zeros like self with grad at the argmax of each slice",
 )
 min_dim = defop(
     "min_dim",
@@ -390,7 +455,7 @@ min_dim = defop(
     (_pick_backward,),
     node="MinBackward0",
     saves_attrs=True,  # the indices
-    rule="grad_self = grad at the argmin of each slice, 0 elsewhere",
+    rule="grad_self = zeros like self with grad at the argmin of each slice",
 )
 
 # --- linear algebra -----------------------------------------------------------------------------
@@ -491,7 +556,11 @@ addmm = defop(
 
 # --- shape and view ops (backward needs only the input's shape) ---------------------------------
 t: OpDef = defop(  # ndarray methods here: np.transpose is a Python wrapper around them
-    "t", lambda x: x.transpose(), (lambda g, out, x: t(g),), view=True, rule="grad_self = gradᵀ"
+    "t",
+    lambda x: x.transpose(),
+    (lambda g, out, x: t(g),),
+    view=True,
+    rule="grad_self = gradᵀ",
 )
 transpose: OpDef = defop(
     "transpose",
@@ -618,24 +687,28 @@ select = defop(
     lambda x, key: x[key + (Ellipsis,)],  # the Ellipsis keeps a 0-d result a view, not a copy
     (_scatter_back,),
     view=True,
-    rule="grad_self = zeros with grad put at the selected index",
+    rule="grad_self = zeros like self with grad put at the selected index",
 )
 slice_ = defop(
     "slice",
     lambda x, key: x[key],
     (_scatter_back,),
     view=True,
-    rule="grad_self = zeros with grad put in the slice",
+    rule="grad_self = zeros like self with grad put in the slice",
 )
 alias = defop(  # t[:], t[..., :n] with n >= size: a key that selects everything (AliasBackward0)
-    "alias", lambda x: x.view(), (lambda g, out, x: g,), view=True, rule="grad_self = grad"
+    "alias",
+    lambda x: x.view(),
+    (lambda g, out, x: g,),
+    view=True,
+    rule="grad_self = grad",
 )
 index = defop(
     "index",
     lambda x, key: x[key],
     (_scatter_back,),
     saves_attrs=True,  # the indices
-    rule="grad_self = zeros with grad added at the indices (repeats add up)",
+    rule="grad_self = zeros like self with grad added at the indices (repeats add up)",
 )
 
 
@@ -653,12 +726,17 @@ def _cat_backward(g: Any, out: Any, *xs: Any, dim: int) -> tuple[Any, ...]:
     return tuple(grads)
 
 
-cat = defop("cat", _cat_forward, _cat_backward, rule="grad_tensors[i] = grad's i-th piece")
+cat = defop(
+    "cat",
+    _cat_forward,
+    _cat_backward,
+    rule="grad_tensors[i] = the piece of grad where tensors[i] sits along dim",
+)
 stack = defop(
     "stack",
     lambda *arrays, dim: np.stack(arrays, axis=dim),
     lambda g, out, *xs, dim: tuple(select(g, key=(np.s_[:],) * dim + (i,)) for i in range(len(xs))),
-    rule="grad_tensors[i] = grad selected at i along dim",
+    rule="grad_tensors[i] = grad selected at index i of dim, one for each of the tensors",
 )
 
 # --- softmax and losses -------------------------------------------------------------------------
@@ -711,7 +789,8 @@ mse_loss = defop(
         lambda g, out, x, y, reduction: -_mse_grad(g, x, y, reduction),
     ),
     saves="SS",
-    rule="grad_input = grad * 2 * (input - target) / n; grad_target = -grad_input",
+    rule="grad_input = grad * 2 * (input - target) / n; "
+    "grad_target = -grad * 2 * (input - target) / n",
 )
 
 
@@ -744,21 +823,5 @@ nll_loss = defop(
     (_nll_backward,),
     saves="S",  # PyTorch saves the input (and the target)
     quiet=True,  # every row ignored: PyTorch gives nan silently for 'mean'
-    rule="grad_input = -grad / n at each row's target class, 0 elsewhere",
+    rule="grad_input = zeros like input with -grad / n at each row's target class",
 )
-
-
-# more rows, in their own modules: flip, roll, tril, triu, cumsum; the vector norm
-from minigrad import ops_norm, ops_shift  # noqa: E402, F401
-
-
-def _bind_methods() -> None:
-    """Give Tensor's methods (methods.py) this table; done once, here, to avoid an import cycle."""
-    import sys
-
-    from minigrad import methods
-
-    methods.ops = sys.modules[__name__]
-
-
-_bind_methods()

@@ -52,5 +52,5 @@ vector_norm: OpDef = defop(
     saves="S",
     saves_out=True,
     float_op=True,
-    rule="grad_self = grad * sign(self) |self|^(p-1) / ‖self‖^(p-1)",
+    rule="grad_self = grad * sign(self) |self|^(p-1) / result^(p-1), result = ‖self‖",
 )

@@ -80,10 +80,10 @@ def load(f: Any, map_location: Any = None, weights_only: bool | None = None, **k
 
     check_device(map_location)
     if hasattr(f, "read"):
-        payload = pickle.load(f)  # noqa: S301 - the user's own file, as torch.load
+        payload = pickle.load(f)  # the user's own file, as torch.load
     else:
         with open(f, "rb") as handle:
-            payload = pickle.load(handle)  # noqa: S301
+            payload = pickle.load(handle)
     if not (isinstance(payload, tuple) and payload and payload[0] == MAGIC):
         raise RuntimeError("not a minigrad file: minigrad.load reads only what minigrad.save wrote")
     return _unpack(payload[1])

@@ -1,7 +1,9 @@
 """The Tensor: a numpy array plus what autograd needs (`grad`, `requires_grad`, `grad_fn`).
 
 Maths lives in the op table (`ops.py`); the methods that call it are in `methods.py`.
-This module holds a tensor's state and its autograd-facing API.
+This module holds a tensor's state and its autograd-facing API. It builds on `node.py`,
+`methods.py` and `shapes.py`; `Tensor(data)` and `.backward()` call factories and autograd,
+which build on it, at call time (the documented deferred link, see methods.py).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.device import CPU, CUDA_MISSING, device
-from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, typed
-from minigrad.function import Node, RemovableHandle, accumulator
+from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
+from minigrad.missing import missing_attribute
+from minigrad.node import Node, RemovableHandle, accumulator
+from minigrad.printing import format_tensor
+from minigrad.shapes import normalize_dim
 
 
 class Size(tuple):
@@ -199,8 +204,6 @@ class Tensor(TensorMethods):
 
     def __getattr__(self, name: str) -> Any:
         # only reached when normal look-up fails: no cost on the hot path
-        from minigrad.missing import missing_attribute
-
         raise missing_attribute(name)
 
     def numpy(self) -> np.ndarray:
@@ -269,8 +272,6 @@ class Tensor(TensorMethods):
         return (self[i] for i in range(self._data.shape[0]))
 
     def __repr__(self, *, tensor_contents: Any = None) -> str:
-        from minigrad.printing import format_tensor
-
         suffixes = []
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{self.grad_fn.name().rsplit('::', 1)[-1]}>")
@@ -525,25 +526,6 @@ def edge_of(value: Any) -> tuple[Node | None, int]:
         if value._requires_grad:
             return (accumulator(value), 0)
     return NO_EDGE
-
-
-def normalize_dim(dim: int, ndim: int) -> int:
-    """`dim` as a non-negative index, or PyTorch's IndexError when out of range."""
-    top = max(ndim, 1)
-    if not -top <= dim < top:
-        raise typed(
-            _index_error(),
-            "dim_range",
-            f"Dimension out of range (expected to be in range of [{-top}, {top - 1}], "
-            f"but got {dim})",
-        )
-    return dim % top
-
-
-def _index_error() -> type:
-    from minigrad.errors import MinigradIndexError
-
-    return MinigradIndexError
 
 
 def is_tensor(obj: Any) -> bool:

@@ -37,7 +37,7 @@ def run_cell(source: str, env: dict[str, Any], show: Callable[[Any], str] = repr
                 value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), env)
                 if value is not None:
                     print(show(value))
-        except Exception as exc:  # noqa: BLE001 - the error is part of what we compare
+        except Exception as exc:  # the error is part of what we compare
             error = (shown_name(exc), str(exc))
     warned = [(w.category.__name__, TRIGGERED.sub("", str(w.message))) for w in caught]
     return {"stdout": out.getvalue(), "warnings": warned, "error": error}

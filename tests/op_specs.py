@@ -52,7 +52,7 @@ def functional(lib: Any) -> Any:
     if lib.__name__ == "torch":
         return lib.nn.functional
     try:
-        from minigrad.nn import functional as f  # noqa: PLC0415
+        from minigrad.nn import functional as f
     except ImportError:
         return _RowFunctional
     return f

@@ -12,7 +12,7 @@ import torch
 import minigrad
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import workloads  # noqa: E402
+import workloads
 
 
 def _results(runs: dict[str, workloads.Run]) -> dict[str, list[np.ndarray]]:

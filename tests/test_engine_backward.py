@@ -248,7 +248,7 @@ def test_backward_through_a_10000_deep_chain() -> None:
 def test_backward_through_a_million_node_chain_without_recursion() -> None:
     """A million pass-through nodes: the engine walk alone (ops would take minutes)."""
     from minigrad.engine import run_backward
-    from minigrad.function import Node
+    from minigrad.node import Node
 
     class Pass(Node):
         __slots__ = ()

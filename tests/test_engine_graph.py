@@ -154,7 +154,7 @@ def test_graph_backward_in_threads_gives_each_its_own_gradients() -> None:
                 x = minigrad.tensor([1.0, 2.0], requires_grad=True)
                 ((x * k) ** 2).sum().backward()  # d/dx (kx)² = 2k²x
                 results[k] = x.grad.tolist()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(1, 5)]

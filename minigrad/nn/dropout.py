@@ -8,7 +8,7 @@ from minigrad.errors import MinigradValueError
 from minigrad.nn.module import Module
 
 
-def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Any:  # noqa: A002
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Any:
     """Zero each value with probability p and scale the rest by 1/(1-p) (identity in eval).
 
     Args:
@@ -47,7 +47,7 @@ class Dropout(Module):
             raise MinigradValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         """Dropout in training mode, identity in eval mode."""
         return dropout(input, self.p, self.training, self.inplace)
 

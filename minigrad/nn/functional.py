@@ -12,43 +12,26 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.dispatch import broadcast_message
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
 from minigrad.factories import as_tensor
 from minigrad.nn.dropout import dropout  # noqa: F401 - F.dropout
+
+# the layers' functions live beside (functional_layers.py); torch.nn.functional has them here
+from minigrad.nn.functional_layers import (
+    batch_norm,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    conv2d,
+    embedding,
+    l1_loss,
+    layer_norm,
+    max_pool2d,
+    one_hot,
+)
+from minigrad.nn.reduction import legacy_reduction
+from minigrad.nn.reduction import reduction_mode as _reduction
+from minigrad.shapes import broadcast_message
 from minigrad.tensor import Tensor
-
-REDUCTIONS = ("none", "mean", "sum")
-
-
-def _reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> str:
-    """The reduction to use, honouring the deprecated size_average/reduce flags (with a warning)."""
-    if size_average is not None or reduce is not None:
-        reduction = legacy_reduction(size_average, reduce)
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return reduction
-
-
-def legacy_reduction(size_average: Any, reduce: Any, emit_warning: bool = True) -> str:
-    """PyTorch's `_Reduction.legacy_get_string`: old flags -> 'mean' / 'sum' / 'none'.
-
-    Args:
-        size_average: average (True) or sum (False) the losses; None means True.
-        reduce: reduce at all; None means True.
-        emit_warning: warn that the flags are deprecated.
-    """
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    result = "mean" if size_average and reduce else "sum" if reduce else "none"
-    if emit_warning:
-        warnings.warn(
-            "size_average and reduce args will be deprecated, please use "
-            f"reduction='{result}' instead.",
-            stacklevel=3,
-        )
-    return result
-
 
 # --- activations ------------------------------------------------------------------------------
 
@@ -356,19 +339,6 @@ def _smoothed(
         smooth = smooth.sum()
     return (1 - smoothing) * loss + smooth * (smoothing / classes)
 
-
-# the layers' functions live beside (functional_layers.py); torch.nn.functional has them here
-from minigrad.nn.functional_layers import (  # noqa: E402
-    batch_norm,
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    conv2d,
-    embedding,
-    l1_loss,
-    layer_norm,
-    max_pool2d,
-    one_hot,
-)
 
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",

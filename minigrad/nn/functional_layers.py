@@ -14,6 +14,7 @@ import numpy as np
 from minigrad import nn_ops
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
 from minigrad.factories import as_tensor
+from minigrad.nn.reduction import reduction_mode
 from minigrad.tensor import Tensor
 
 
@@ -237,11 +238,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         weight: not supported by minigrad (must be None).
         reduction: 'mean', 'sum' or 'none'.
     """
-    from minigrad.nn import functional as F
-
     if weight is not None:
         raise NotImplementedError("minigrad's binary_cross_entropy does not support weight")
-    reduction = F._reduction(reduction, size_average, reduce)
+    reduction = reduction_mode(reduction, size_average, reduce)
     _loss_shapes(input, target, logits=False)
     values = input._data
     if values.size and ((values < 0) | (values > 1) | np.isnan(values)).any():
@@ -261,13 +260,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         weight, pos_weight: not supported by minigrad (must be None).
         reduction: 'mean', 'sum' or 'none'.
     """
-    from minigrad.nn import functional as F
-
     if weight is not None or pos_weight is not None:
         raise NotImplementedError(
             "minigrad's binary_cross_entropy_with_logits does not support weight or pos_weight"
         )
-    reduction = F._reduction(reduction, size_average, reduce)
+    reduction = reduction_mode(reduction, size_average, reduce)
     _loss_shapes(input, target, logits=True)
     return nn_ops.binary_cross_entropy_with_logits(input, target, reduction=reduction)
 
@@ -282,8 +279,6 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
         reduction: 'mean', 'sum' or 'none'.
         weight: not supported by minigrad (must be None).
     """
-    from minigrad.nn import functional as F
-
     if weight is not None:
         raise NotImplementedError("minigrad's l1_loss does not support weight")
     if tuple(target.shape) != tuple(input.shape):
@@ -293,7 +288,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
             "Please ensure they have the same size.",
             stacklevel=2,
         )
-    reduction = F._reduction(reduction, size_average, reduce)
+    reduction = reduction_mode(reduction, size_average, reduce)
     diff = (input - target).abs()
     return diff.mean() if reduction == "mean" else diff.sum() if reduction == "sum" else diff
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.function import RemovableHandle
 from minigrad.grad_mode import no_grad
 from minigrad.nn.helpers import (
     IncompatibleKeys,
@@ -25,6 +24,7 @@ from minigrad.nn.helpers import (
     zero_grad_of,
 )
 from minigrad.nn.parameter import Parameter
+from minigrad.node import RemovableHandle
 from minigrad.tensor import Tensor
 
 

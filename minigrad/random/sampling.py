@@ -9,11 +9,10 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.random import kernels
 from minigrad.random.generator import Generator, resolve
+from minigrad.shapes import shape_args
 
 
 def _shape(size: tuple, kw: Any) -> tuple[int, ...]:
-    from minigrad.methods import shape_args
-
     return tuple(shape_args(size if kw is None else (kw,)))
 
 
