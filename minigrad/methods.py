@@ -10,6 +10,7 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.errors import runtime
+from minigrad.methods_more import MoreTensorMethods
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
@@ -80,7 +81,7 @@ def _other(value: Any) -> Any:
     return NotImplemented
 
 
-class TensorMethods:
+class TensorMethods(MoreTensorMethods):
     """The op methods of Tensor. Each is one call into the op table."""
 
     __slots__ = ()

@@ -1,0 +1,414 @@
+"""More Tensor methods: statistics, products, sorting, index ops, masks, splits, einsum's helpers.
+
+Each is one call into a row of `ops_reduce.py` or `ops_select.py` after PyTorch's argument
+checks (with PyTorch's error texts). `TensorMethods` (methods.py) inherits these.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import MinigradTypeError, runtime, typed
+
+_Int = int  # shadowed by the .int() method inside Tensor's classes
+_Bool = bool
+DOF_WARNING = (
+    "{}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+    "factor (input numel divided by output numel)."
+)
+TYPE_WORDS = {
+    "int64": "long int",
+    "int32": "int",
+    "float32": "float",
+    "float64": "double",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short",
+}
+
+
+def _dim(dim: Any, ndim: int) -> int:
+    from minigrad.tensor import normalize_dim
+
+    return normalize_dim(int(dim), ndim)
+
+
+def _dim_tuple(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    if dim is None or (isinstance(dim, (list, tuple)) and not dim):
+        return None
+    dims = [_dim(d, ndim) for d in (dim if isinstance(dim, (list, tuple)) else (dim,))]
+    for d in dims:
+        if dims.count(d) > 1:
+            raise runtime("dim_repeated", f"dim {d} appears multiple times in the list of dims")
+    return tuple(sorted(dims))
+
+
+def _index_array(name: str, index: Any) -> np.ndarray:
+    arr = np.asarray(index._data if hasattr(index, "_data") else index)
+    if arr.dtype not in (np.int64, np.int32):
+        raise runtime("index_dtype", f"{name}(): Expected dtype int32/int64 for index")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_index(x: np.ndarray, dim: int, index: np.ndarray, src: Any, gather: bool) -> None:
+    """PyTorch's checks of an index tensor against self (and src) for gather and scatter."""
+    if index.ndim != x.ndim:
+        raise runtime(
+            "index_dims", "Index tensor must have the same number of dimensions as input tensor"
+        )
+    big = [d for d in range(x.ndim) if d != dim and index.shape[d] > x.shape[d]]
+    shapes = f"index {list(index.shape)} to be no larger than self {list(x.shape)}"
+    if gather and big:
+        raise runtime(
+            "index_size",
+            f"Size does not match at dimension {big[0]} expected {shapes} apart from dimension "
+            f"{dim}",
+        )
+    src_shape = np.shape(src)
+    if big or (src_shape and any(i > s for i, s in zip(index.shape, src_shape))):
+        tail = f" and to be no larger size than src {list(src_shape)}" if src_shape else ""
+        raise runtime("index_size", f"Expected {shapes} apart from dimension {dim}{tail}")
+    size = x.shape[dim] if x.ndim else 1
+    bad = index[(index < 0) | (index >= size)]
+    if bad.size:
+        raise runtime(
+            "index_range",
+            f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}",
+        )
+
+
+def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
+    """Stable sort indices; descending puts NaN first, as PyTorch does."""
+    if data.dtype.kind in "bu":
+        data = data.astype(np.int64)
+    key = data
+    if descending:
+        key = np.where(np.isnan(data), -np.inf, -data) if data.dtype.kind == "f" else -data
+    return np.argsort(key, axis=dim, kind="stable").astype(np.int64)
+
+
+class MoreTensorMethods:
+    """Tensor methods for the rows of ops_reduce.py and ops_select.py."""
+
+    __slots__ = ()
+    _data: np.ndarray
+
+    # --- statistics and products ------------------------------------------------------------
+    def _spread(self, name: str, dim: Any, unbiased: Any, keepdim: _Bool, correction: Any) -> Any:
+        from minigrad import ops_reduce
+
+        if isinstance(dim, bool):  # var(True): the `unbiased` overload
+            dim, unbiased = None, dim
+        if self._data.dtype.kind != "f":
+            raise runtime("var_dtype", "std and var only support floating point and complex dtypes")
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        dims = _dim_tuple(dim, self._data.ndim)
+        reduced = self._data.shape if dims is None else [self._data.shape[d] for d in dims]
+        if int(np.prod(reduced, dtype=np.int64)) - correction <= 0:
+            warnings.warn(DOF_WARNING.format(name), UserWarning, stacklevel=3)
+        row = getattr(ops_reduce, name)
+        return row(self, dim=dims, correction=correction, keepdim=_Bool(keepdim))
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: _Bool = False,
+        *,
+        correction: Any = None,
+    ) -> Any:
+        """Σ (x - mean)² / (N - correction) over `dim` (all by default; correction 1).
+
+        Args:
+            dim: an int, a tuple of ints, or None for all elements.
+            unbiased: False for correction 0 (PyTorch's older argument).
+            keepdim: keep the reduced dimensions (size 1).
+            correction: subtracted from N (1: Bessel's correction).
+        """
+        return self._spread("var", dim, unbiased, keepdim, correction)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: _Bool = False,
+        *,
+        correction: Any = None,
+    ) -> Any:
+        """√var: the standard deviation over `dim` (arguments as for `var`)."""
+        return self._spread("std", dim, unbiased, keepdim, correction)
+
+    def prod(self, dim: Any = None, keepdim: _Bool = False, *, dtype: Any = None) -> Any:
+        """Product of all elements, or along one `dim` (integers and bools give int64).
+
+        Args:
+            dim: one dimension, or None for all elements.
+            keepdim: keep the reduced dimension (size 1).
+            dtype: cast to this dtype first.
+        """
+        from minigrad import ops_reduce
+
+        x: Any = self if dtype is None else self.to(dtype)  # type: ignore[attr-defined]
+        if dim is None:
+            return ops_reduce.prod(x)
+        return ops_reduce.prod_dim(x, dim=_dim(dim, self._data.ndim), keepdim=_Bool(keepdim))
+
+    def cumprod(self, dim: _Int, *, dtype: Any = None) -> Any:
+        """Running products along `dim`: out[i] = Π_{j <= i} self[j]."""
+        from minigrad import ops_reduce
+
+        x: Any = self if dtype is None else self.to(dtype)  # type: ignore[attr-defined]
+        return ops_reduce.cumprod(x, dim=_dim(dim, self._data.ndim))
+
+    # --- sorting ----------------------------------------------------------------------------
+    def sort(self, dim: _Int = -1, descending: _Bool = False, *, stable: _Bool = False) -> Any:
+        """(values, indices) sorted along `dim`; ties keep their order (a stable sort)."""
+        from minigrad import ops_select
+        from minigrad.methods import return_type
+        from minigrad.tensor import Tensor
+
+        d = _dim(dim, self._data.ndim)
+        order = (
+            _sort_order(self._data, d, descending) if self._data.ndim else np.zeros((), np.int64)
+        )
+        values = ops_select.sort(self, dim=d, indices=order)
+        return return_type("sort", values, Tensor._make(order))
+
+    def topk(self, k: _Int, dim: _Int = -1, largest: _Bool = True, sorted: _Bool = True) -> Any:  # noqa: A002
+        """(values, indices) of the k largest (or smallest) elements along `dim`, sorted."""
+        from minigrad import ops_select
+        from minigrad.methods import return_type
+        from minigrad.tensor import Tensor
+
+        d = _dim(dim, self._data.ndim)
+        size = self._data.shape[d] if self._data.ndim else 1
+        if not 0 <= k <= size:
+            raise runtime("topk_range", "selected index k out of range")
+        if self._data.ndim:
+            order = np.take(_sort_order(self._data, d, largest), np.arange(k), axis=d)
+        else:
+            order = np.zeros((), np.int64)
+        values = ops_select.topk(self, dim=d, indices=order)
+        return return_type("topk", values, Tensor._make(order))
+
+    def unique(
+        self,
+        sorted: _Bool = True,
+        return_inverse: _Bool = False,  # noqa: A002
+        return_counts: _Bool = False,
+        dim: Any = None,
+    ) -> Any:
+        """The distinct values, sorted; optionally where each element went, and how often.
+
+        No gradient flows (PyTorch records Unique2Backward0, which cannot run backward).
+        """
+        from minigrad.tensor import Tensor
+
+        axis = None if dim is None else _dim(dim, self._data.ndim)
+        values, inverse, counts = np.unique(
+            self._data, return_inverse=True, return_counts=True, axis=axis
+        )
+        inverse = inverse.reshape(self._data.shape if axis is None else (-1,))
+        found = [Tensor._make(values)]
+        if return_inverse:
+            found.append(Tensor._make(inverse.astype(np.int64)))
+        if return_counts:
+            found.append(Tensor._make(counts.astype(np.int64)))
+        return found[0] if len(found) == 1 else tuple(found)
+
+    # --- gather, scatter, masks, bounds ---------------------------------------------------------
+    def gather(self, dim: _Int, index: Any, *, sparse_grad: _Bool = False) -> Any:
+        """out[i][j] = self[index[i][j]][j] for dim 0 (likewise for other dims)."""
+        from minigrad import ops_select
+
+        d = _dim(dim, self._data.ndim)
+        idx = _index_array("gather", index)
+        _check_index(self._data, d, idx, None, gather=True)
+        return ops_select.gather(self, dim=d, index=idx)
+
+    def _scatter_args(self, dim: Any, index: Any, src: Any, value: Any, reduce: Any) -> Any:
+        if reduce is not None:
+            raise typed(
+                MinigradTypeError,
+                "scatter_reduce",
+                "minigrad's scatter has no reduce= "
+                "(scatter_add adds; PyTorch deprecates reduce= with a tensor src)",
+            )
+        d = _dim(dim, self._data.ndim)
+        idx = _index_array("scatter", index)
+        source = src if src is not None else value
+        _check_index(self._data, d, idx, getattr(source, "_data", None), gather=False)
+        return d, idx, source
+
+    def _scatter(self, dim: Any, index: Any, src: Any, value: Any, reduce: Any, place: Any) -> Any:
+        from minigrad import ops_select
+        from minigrad.methods import TensorMethods
+
+        d, idx, source = self._scatter_args(dim, index, src, value, reduce)
+        if isinstance(source, TensorMethods):
+            return place(ops_select.scatter, source, dim=d, index=idx)
+        return place(ops_select.scatter_value, dim=d, index=idx, value=source)
+
+    def scatter(
+        self, dim: _Int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
+    ) -> Any:
+        """A copy with src's values (or `value`) written at the index: out[index[i][j]][j] = src."""
+        return self._scatter(dim, index, src, value, reduce, self._call)
+
+    def scatter_(
+        self, dim: _Int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
+    ) -> Any:
+        """scatter, in place."""
+        return self._scatter(dim, index, src, value, reduce, self._inplace)  # type: ignore[attr-defined]
+
+    def _call(self, op: Any, *args: Any, **attrs: Any) -> Any:
+        return op(self, *args, **attrs)
+
+    def scatter_add(self, dim: _Int, index: Any, src: Any) -> Any:
+        """A copy with src's values added at the index (repeated indices add up)."""
+        from minigrad import ops_select
+
+        d, idx, source = self._scatter_args(dim, index, src, None, None)
+        return ops_select.scatter_add(self, source, dim=d, index=idx)
+
+    def scatter_add_(self, dim: _Int, index: Any, src: Any) -> Any:
+        """scatter_add, in place."""
+        from minigrad import ops_select
+
+        d, idx, source = self._scatter_args(dim, index, src, None, None)
+        return self._inplace(ops_select.scatter_add, source, dim=d, index=idx)  # type: ignore[attr-defined]
+
+    def _mask_fill(self, mask: Any, value: Any, place: Any) -> Any:
+        from minigrad import ops_select
+        from minigrad.methods import TensorMethods
+
+        m = np.asarray(mask._data if isinstance(mask, TensorMethods) else mask)
+        if m.dtype != np.bool_:
+            word = TYPE_WORDS.get(m.dtype.name, m.dtype.name)
+            raise runtime(
+                "mask_dtype",
+                f"masked_fill_ only supports boolean masks, but got mask with dtype {word}",
+            )
+        if isinstance(value, TensorMethods):
+            if value._data.ndim:
+                raise runtime(
+                    "mask_value",
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got "
+                    f"tensor with {value._data.ndim} dimension(s).",
+                )
+            return place(ops_select.masked_fill_tensor, value, mask=m)
+        return place(ops_select.masked_fill, mask=m, value=value)
+
+    def masked_fill(self, mask: Any, value: Any) -> Any:
+        """A copy with `value` where `mask` (a bool tensor, broadcast) is True."""
+        return self._mask_fill(mask, value, self._call)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Any:
+        """masked_fill, in place."""
+        return self._mask_fill(mask, value, self._inplace)  # type: ignore[attr-defined]
+
+    def _bound(self, which: str, bound: Any) -> tuple[Any, Any]:
+        from minigrad import ops_select
+        from minigrad.methods import TensorMethods, _float_for
+
+        if isinstance(bound, TensorMethods):
+            raise typed(
+                MinigradTypeError,
+                "clamp_tensor",
+                f"minigrad's {which} takes a number, "
+                "not a tensor (use torch.maximum / torch.minimum)",
+            )
+        return getattr(ops_select, which), _float_for(self, bound)
+
+    def clamp_min(self, min: Any) -> Any:  # noqa: A002
+        """max(self, min), elementwise: the gradient passes where self >= min."""
+        row, x = self._bound("clamp_min", min)
+        return row(x, min=min)
+
+    def clamp_max(self, max: Any) -> Any:  # noqa: A002
+        """min(self, max), elementwise: the gradient passes where self <= max."""
+        row, x = self._bound("clamp_max", max)
+        return row(x, max=max)
+
+    def clamp_min_(self, min: Any) -> Any:  # noqa: A002
+        """clamp_min, in place."""
+        return self._inplace(self._bound("clamp_min", min)[0], min=min)  # type: ignore[attr-defined]
+
+    def clamp_max_(self, max: Any) -> Any:  # noqa: A002
+        """clamp_max, in place."""
+        return self._inplace(self._bound("clamp_max", max)[0], max=max)  # type: ignore[attr-defined]
+
+    # --- pieces, diagonals, moved dims --------------------------------------------------------
+    def split(self, split_size_or_sections: Any, dim: _Int = 0) -> tuple[Any, ...]:
+        """Pieces along `dim`: of one size (the last may be smaller) or of the listed sizes.
+
+        Each piece is its own SplitBackward0 node (PyTorch: one node shared by all pieces);
+        the gradients are the same.
+        """
+        from minigrad import ops_select
+
+        d = _dim(dim, self._data.ndim)
+        n = self._data.shape[d]
+        if isinstance(split_size_or_sections, (list, tuple)):
+            sizes = [_Int(s) for s in split_size_or_sections]
+            if sum(sizes) != n or any(s < 0 for s in sizes):
+                raise runtime(
+                    "split_sizes",
+                    f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                    f"(input tensor's size at dimension {d}), but got split_sizes={sizes}",
+                )
+            row = ops_select.split_with_sizes
+        else:
+            step = _Int(split_size_or_sections)
+            if step <= 0 and n:
+                raise runtime(
+                    "split_size",
+                    "split_size can only be 0 if dimension size is 0, but got "
+                    f"dimension size of {n}",
+                )
+            sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
+            row = ops_select.split
+        starts = np.cumsum([0] + sizes)
+        lead = (slice(None),) * d
+        counter = self._version  # type: ignore[attr-defined]
+        return tuple(
+            row(self, key=lead + (slice(a, a + s),), piece=i, counter=counter, made=counter[0])
+            for i, (a, s) in enumerate(zip(starts, sizes))
+        )
+
+    def chunk(self, chunks: _Int, dim: _Int = 0) -> tuple[Any, ...]:
+        """At most `chunks` pieces along `dim`, each of size ceil(n / chunks) but the last."""
+        if chunks <= 0:
+            raise runtime(
+                "chunk_count", f"chunk expects `chunks` to be greater than 0, got: {chunks}"
+            )
+        n = self._data.shape[_dim(dim, self._data.ndim)]
+        return self.split(max(-(-n // chunks), 1), dim)
+
+    def diagonal(self, offset: _Int = 0, dim1: _Int = 0, dim2: _Int = 1) -> Any:
+        """The diagonal of dims dim1, dim2 (above it for offset > 0), as the last dimension."""
+        from minigrad import ops_select
+
+        d1, d2 = _dim(dim1, self._data.ndim), _dim(dim2, self._data.ndim)
+        if d1 == d2:
+            raise runtime(
+                "diagonal_dims", f"diagonal dimensions cannot be identical {dim1}, {dim2}"
+            )
+        return ops_select.diagonal(self, offset=_Int(offset), dim1=d1, dim2=d2)
+
+    def movedim(self, source: Any, destination: Any) -> Any:
+        """The dimensions in `source` moved to `destination` (a permute, as in PyTorch)."""
+        nd = self._data.ndim
+        src = [source] if isinstance(source, _Int) else list(source)
+        dst = [destination] if isinstance(destination, _Int) else list(destination)
+        src, dst = [_dim(s, nd) for s in src], [_dim(s, nd) for s in dst]
+        rest = iter(d for d in range(nd) if d not in src)
+        placed = dict(zip(dst, src))
+        order = [placed[i] if i in placed else next(rest) for i in range(nd)]
+        return self.permute(*order)  # type: ignore[attr-defined]
+
+    moveaxis = movedim

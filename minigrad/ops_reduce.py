@@ -1,0 +1,143 @@
+"""More rows of the op table (ops.py): variance, standard deviation, products, running products.
+
+var(x) = Σ (x - mean)² / (N - correction); std = √var. PyTorch's gradients:
+d var / dx = 2 (x - mean) / (N - correction); d std / dx = d var / dx / (2 std), 0 where std = 0.
+A product's gradient is the product of the other elements, computed without dividing by x
+when x holds zeros (as PyTorch does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.dispatch import OpDef, defop
+from minigrad.ops import _expand_back, const, mean_dim, raw, stack, sum_dim, where
+from minigrad.ops_shift import cumsum, flip
+
+
+def _all_dims(x: Any, dim: Any) -> tuple[int, ...]:
+    return tuple(range(len(x.shape))) if dim is None else dim
+
+
+def _var_forward(x: np.ndarray, dim: Any, correction: float, keepdim: bool) -> np.ndarray:
+    return np.var(x, axis=dim, ddof=correction, keepdims=keepdim)
+
+
+def _var_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:
+    dims = _all_dims(x, dim)
+    count = int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
+    centred = x - mean_dim(x, dim=dims, keepdim=True)
+    return _expand_back(g, x, dims, keepdim) * centred * (2.0 / (count - correction))
+
+
+def _std_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:
+    nonzero = raw(out) != 0
+    safe = where(out, 1.0, condition=nonzero)
+    g_var = where(g / (2 * safe), 0.0, condition=nonzero)  # std = 0: gradient 0, as PyTorch
+    return _var_backward(g_var, None, x, dim, correction, keepdim)
+
+
+var: OpDef = defop(
+    "var",
+    _var_forward,
+    (_var_backward,),
+    saves="S",
+    float_op=True,
+    quiet=True,  # N <= correction: nan or inf; the method warns in PyTorch's words
+    rule="grad_self = grad * 2 (self - mean) / (N - correction)",
+)
+std: OpDef = defop(
+    "std",
+    lambda x, dim, correction, keepdim: np.sqrt(_var_forward(x, dim, correction, keepdim)),
+    (_std_backward,),
+    saves="S",
+    saves_out=True,
+    float_op=True,
+    quiet=True,
+    rule="grad_self = grad * (self - mean) / ((N - correction) * result)",
+)
+
+
+def _others(x: np.ndarray, axis: int) -> np.ndarray:
+    """Π_{j≠i} x_j along `axis` for each i, with no division (x may hold zeros)."""
+    moved = np.moveaxis(x, axis, -1)
+    ones = np.ones(moved.shape[:-1] + (1,), moved.dtype)
+    left = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, moved[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis(left * right, -1, axis)
+
+
+def _int64_for_ints(x: np.ndarray) -> Any:
+    return np.int64 if x.dtype.kind in "biu" else None
+
+
+def _prod_backward(g: Any, out: Any, x: Any) -> Any:
+    grown = _expand_back(g, x, _all_dims(x, None), False)
+    values = raw(x)
+    if values.all():  # no zero: result / x, which create_graph can differentiate again
+        return grown * (_expand_back(out, x, _all_dims(x, None), False) / x)
+    return grown * const(_others(values.reshape(-1), 0).reshape(values.shape), g)
+
+
+def _prod_dim_backward(g: Any, out: Any, x: Any, dim: int, keepdim: bool) -> Any:
+    if not x.shape:  # a 0-d tensor is its own product
+        return g
+    grown = _expand_back(g, x, (dim,), keepdim)
+    values = raw(x)
+    if values.all():
+        return grown * (_expand_back(out, x, (dim,), keepdim) / x)
+    return grown * const(_others(values, dim), g)
+
+
+prod: OpDef = defop(
+    "prod",
+    lambda x: np.prod(x, dtype=_int64_for_ints(x)),
+    (_prod_backward,),
+    saves="S",
+    saves_out=True,
+    rule="grad_self = grad * (product of the other elements)",
+)
+prod_dim: OpDef = defop(
+    "prod_dim",
+    lambda x, dim, keepdim: np.prod(
+        x, axis=dim if x.ndim else None, keepdims=keepdim, dtype=_int64_for_ints(x)
+    ),
+    (_prod_dim_backward,),
+    node="ProdBackward1",
+    saves="S",
+    saves_out=True,
+    rule="grad_self = grad * (product of the other elements along dim)",
+)
+
+
+def _cumprod_backward(g: Any, out: Any, x: Any, dim: int) -> Any:
+    values = raw(x)
+    if not values.shape:  # a 0-d tensor is its own running product
+        return g
+    if values.all():  # d out_i / d x_k = out_i / x_k for i >= k: a reversed running sum
+        return flip(cumsum(flip(g * out, dims=(dim,)), dim=dim), dims=(dim,)) / x
+    # zeros: grad_k = Σ_{i >= k} g_i Π_{j <= i, j != k} x_j, one k at a time
+    n = values.shape[dim]
+    later = np.arange(n)
+    columns = []
+    for k in range(n):
+        replaced = values.copy()
+        np.moveaxis(replaced, dim, 0)[k] = 1
+        weights = np.cumprod(replaced, axis=dim)
+        shape = [1] * values.ndim
+        shape[dim] = n
+        weights = weights * (later >= k).reshape(shape)
+        columns.append(sum_dim(g * const(weights, g), dim=(dim,), keepdim=False))
+    return stack(*columns, dim=dim)
+
+
+cumprod: OpDef = defop(
+    "cumprod",
+    lambda x, dim: np.cumprod(x, axis=dim, dtype=_int64_for_ints(x)).reshape(x.shape),
+    (_cumprod_backward,),
+    saves="S",
+    saves_out=True,
+    rule="grad_self = reversed cumsum of grad * result, divided by self",
+)
