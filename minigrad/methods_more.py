@@ -175,7 +175,8 @@ class MoreTensorMethods:
         order = (
             _sort_order(self._data, d, descending) if self._data.ndim else np.zeros((), np.int64)
         )
-        values = ops_select.sort(self, dim=d, indices=order)
+        row = ops_select.sort_stable if stable else ops_select.sort
+        values = row(self, dim=d, indices=order)
         return return_type("sort", values, Tensor._make(order))
 
     def topk(self, k: _Int, dim: _Int = -1, largest: _Bool = True, sorted: _Bool = True) -> Any:  # noqa: A002

@@ -8,6 +8,7 @@ when x holds zeros (as PyTorch does).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,9 @@ def _all_dims(x: Any, dim: Any) -> tuple[int, ...]:
 
 
 def _var_forward(x: np.ndarray, dim: Any, correction: float, keepdim: bool) -> np.ndarray:
-    return np.var(x, axis=dim, ddof=correction, keepdims=keepdim)
+    with warnings.catch_warnings():  # numpy's own dof warning: the method gives PyTorch's
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.var(x, axis=dim, ddof=correction, keepdims=keepdim)
 
 
 def _var_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:

@@ -97,6 +97,14 @@ sort: OpDef = defop(
     saves_attrs=True,  # the indices
     rule="grad_self = grad put back where each sorted value came from",
 )
+sort_stable: OpDef = defop(  # sort(stable=True) is another overload in PyTorch: SortBackward1
+    "sort_stable",
+    _picked,
+    (_unpick,),
+    node="SortBackward1",
+    saves_attrs=True,
+    rule="grad_self = grad put back where each sorted value came from",
+)
 topk: OpDef = defop(
     "topk",
     _picked,

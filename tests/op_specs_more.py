@@ -128,6 +128,12 @@ MORE_SPECS: list[OpSpec] = [
         _with_dim(separated),
         ("sort",),
     ),
+    OpSpec(
+        "sort_stable",
+        lambda L, x, d: x.sort(dim=d, stable=True).values,
+        _with_dim(separated),
+        ("sort_stable",),
+    ),
     OpSpec("topk", lambda L, x, d, k: x.topk(k, d).values, _topk_case(), ("topk",)),
     OpSpec(
         "topk_smallest",
