@@ -6,7 +6,9 @@ operand is aligned to one dimension order, output labels first, then the labels 
 contracted left to right, each pair by one batched matrix product. Building it the same way
 gives PyTorch's graph (`ViewBackward0`, `BmmBackward0`, ...), so gradients flow through the
 rows that are already in the op table. Without `->`, the output is the labels seen once, in
-alphabetical order (capitals first), as in PyTorch.
+alphabetical order (capitals first), as in PyTorch. Three or more operands are contracted
+left to right, as PyTorch does when the `opt_einsum` package is not installed (with it,
+PyTorch picks another order: same values, other nodes).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ checks (with PyTorch's error texts). `TensorMethods` (methods.py) inherits these
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -28,6 +29,20 @@ TYPE_WORDS = {
     "int8": "signed char",
     "int16": "short",
 }
+
+
+def numpy_names(method: Any) -> Any:
+    """Accept numpy's `axis=` and `keepdims=` for `dim=` and `keepdim=`, as PyTorch does."""
+
+    @functools.wraps(method)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return method(self, *args, **kwargs)
+
+    return call
 
 
 def _dim(dim: Any, ndim: int) -> int:
@@ -113,6 +128,7 @@ class MoreTensorMethods:
         row = getattr(ops_reduce, name)
         return row(self, dim=dims, correction=correction, keepdim=_Bool(keepdim))
 
+    @numpy_names
     def var(
         self,
         dim: Any = None,
@@ -131,6 +147,7 @@ class MoreTensorMethods:
         """
         return self._spread("var", dim, unbiased, keepdim, correction)
 
+    @numpy_names
     def std(
         self,
         dim: Any = None,
@@ -142,6 +159,7 @@ class MoreTensorMethods:
         """√var: the standard deviation over `dim` (arguments as for `var`)."""
         return self._spread("std", dim, unbiased, keepdim, correction)
 
+    @numpy_names
     def prod(self, dim: Any = None, keepdim: _Bool = False, *, dtype: Any = None) -> Any:
         """Product of all elements, or along one `dim` (integers and bools give int64).
 
@@ -157,6 +175,7 @@ class MoreTensorMethods:
             return ops_reduce.prod(x)
         return ops_reduce.prod_dim(x, dim=_dim(dim, self._data.ndim), keepdim=_Bool(keepdim))
 
+    @numpy_names
     def cumprod(self, dim: _Int, *, dtype: Any = None) -> Any:
         """Running products along `dim`: out[i] = Π_{j <= i} self[j]."""
         from minigrad import ops_reduce
@@ -165,6 +184,7 @@ class MoreTensorMethods:
         return ops_reduce.cumprod(x, dim=_dim(dim, self._data.ndim))
 
     # --- sorting ----------------------------------------------------------------------------
+    @numpy_names
     def sort(self, dim: _Int = -1, descending: _Bool = False, *, stable: _Bool = False) -> Any:
         """(values, indices) sorted along `dim`; ties keep their order (a stable sort)."""
         from minigrad import ops_select
@@ -179,6 +199,7 @@ class MoreTensorMethods:
         values = row(self, dim=d, indices=order)
         return return_type("sort", values, Tensor._make(order))
 
+    @numpy_names
     def topk(self, k: _Int, dim: _Int = -1, largest: _Bool = True, sorted: _Bool = True) -> Any:  # noqa: A002
         """(values, indices) of the k largest (or smallest) elements along `dim`, sorted."""
         from minigrad import ops_select
@@ -222,6 +243,7 @@ class MoreTensorMethods:
         return found[0] if len(found) == 1 else tuple(found)
 
     # --- gather, scatter, masks, bounds ---------------------------------------------------------
+    @numpy_names
     def gather(self, dim: _Int, index: Any, *, sparse_grad: _Bool = False) -> Any:
         """out[i][j] = self[index[i][j]][j] for dim 0 (likewise for other dims)."""
         from minigrad import ops_select
@@ -254,12 +276,14 @@ class MoreTensorMethods:
             return place(ops_select.scatter, source, dim=d, index=idx)
         return place(ops_select.scatter_value, dim=d, index=idx, value=source)
 
+    @numpy_names
     def scatter(
         self, dim: _Int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
     ) -> Any:
         """A copy with src's values (or `value`) written at the index: out[index[i][j]][j] = src."""
         return self._scatter(dim, index, src, value, reduce, self._call)
 
+    @numpy_names
     def scatter_(
         self, dim: _Int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
     ) -> Any:
@@ -269,6 +293,7 @@ class MoreTensorMethods:
     def _call(self, op: Any, *args: Any, **attrs: Any) -> Any:
         return op(self, *args, **attrs)
 
+    @numpy_names
     def scatter_add(self, dim: _Int, index: Any, src: Any) -> Any:
         """A copy with src's values added at the index (repeated indices add up)."""
         from minigrad import ops_select
@@ -276,6 +301,7 @@ class MoreTensorMethods:
         d, idx, source = self._scatter_args(dim, index, src, None, None)
         return ops_select.scatter_add(self, source, dim=d, index=idx)
 
+    @numpy_names
     def scatter_add_(self, dim: _Int, index: Any, src: Any) -> Any:
         """scatter_add, in place."""
         from minigrad import ops_select
@@ -381,6 +407,7 @@ class MoreTensorMethods:
             for i, (a, s) in enumerate(zip(starts, sizes))
         )
 
+    @numpy_names
     def chunk(self, chunks: _Int, dim: _Int = 0) -> tuple[Any, ...]:
         """At most `chunks` pieces along `dim`, each of size ceil(n / chunks) but the last."""
         if chunks <= 0:

@@ -207,6 +207,7 @@ MORE_SPECS: list[OpSpec] = [
     _einsum("ij,ij->ij", "ab", "ab"),
     _einsum("ij,kj", "ab", "cb"),
     _einsum("...ij,...jk->...ik", "nab", "nbc"),
+    _einsum("ij,jk,kl->il", "ab", "bc", "cd"),  # left to right (PyTorch without opt_einsum)
     _einsum("ii", "aa"),
     _einsum("ii->i", "aa"),
     _einsum("ij->ji", "ab"),
