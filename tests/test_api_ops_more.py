@@ -84,6 +84,8 @@ SNIPPETS = [
     "x.scatter(1, torch.tensor([[0], [0], [0]]), 1.0)",
     "x.scatter(1, torch.tensor([[0, 1]]), torch.tensor([[1.0]]))",
     "x.scatter(1, torch.tensor([[3]]), 1.0)",
+    "labels = torch.tensor([0, 2, 1]); torch.zeros(3, 4).scatter_(1, labels.unsqueeze(1), 1)",
+    "probs = x.softmax(1); probs.gather(1, torch.tensor([2, 0]).view(-1, 1)).log().mean()",
     # masks and bounds
     "x.masked_fill(x > 1, 0.0)",
     "torch.masked_fill(x, torch.tensor([True, False, True]), -1.0)",
@@ -138,6 +140,10 @@ SNIPPETS = [
     "torch.einsum('i.j', x)",
     "torch.einsum('ii->i', x)",
     "torch.einsum('i1', x)",
+    "torch.topk(x.detach().flatten(), 3).indices.tolist()",
+    "(x - x.mean(dim=1, keepdim=True)) / x.std(dim=1, keepdim=True)",
+    "x.var(1).sum().backward(); x.grad",
+    "torch.einsum('ij,ij->i', x, x).sum().backward(); x.grad",
     # out=
     "o = torch.empty(2, 3); r = torch.exp(x.detach(), out=o); r is o, o",
     "o = torch.empty(0); torch.add(x.detach(), 1, out=o); o",
@@ -227,3 +233,10 @@ def test_out_writes_in_place_and_bumps_the_version() -> None:
     assert minigrad.add(x, 1, out=out) is out
     assert int(out._version) == before + 1
     assert view.tolist() == [2.0, 3.0]  # same shape: written in place, views see it
+
+
+def test_scatter_reduce_is_refused_clearly() -> None:
+    """PyTorch deprecates scatter's reduce= (and cannot differentiate it): minigrad says so."""
+    x = minigrad.zeros(2, 3)
+    with pytest.raises(TypeError, match="minigrad's scatter has no reduce="):
+        x.scatter(1, minigrad.tensor([[0]]), 1.0, reduce="add")
