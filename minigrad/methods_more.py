@@ -59,7 +59,7 @@ class MoreTensorMethods(SelectTensorMethods):
             raise runtime("var_dtype", "std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 0 if unbiased is False else 1
-        dims = _dim_tuple(dim, self._data.ndim)
+        dims = _dim_tuple(dim, self._data.ndim) if self._data.ndim else None  # 0-d: all of it
         reduced = self._data.shape if dims is None else [self._data.shape[d] for d in dims]
         if int(np.prod(reduced, dtype=np.int64)) - correction <= 0:
             warnings.warn(DOF_WARNING.format(name), UserWarning, stacklevel=3)
@@ -164,8 +164,10 @@ class MoreTensorMethods(SelectTensorMethods):
     ) -> Any:
         """The distinct values, sorted; optionally where each element went, and how often.
 
-        No gradient flows (PyTorch records Unique2Backward0, which cannot run backward).
+        Like PyTorch, the values record Unique2Backward0 (UniqueDimBackward0 with `dim`), whose
+        backward fails: unique has no derivative.
         """
+        from minigrad import ops_select
         from minigrad.tensor import Tensor
 
         axis = None if dim is None else _dim(dim, self._data.ndim)
@@ -173,7 +175,8 @@ class MoreTensorMethods(SelectTensorMethods):
             self._data, return_inverse=True, return_counts=True, axis=axis
         )
         inverse = inverse.reshape(self._data.shape if axis is None else (-1,))
-        found = [Tensor._make(values)]
+        row = ops_select.unique_values if axis is None else ops_select.unique_dim
+        found = [row(self, values=values)]
         if return_inverse:
             found.append(Tensor._make(inverse.astype(np.int64)))
         if return_counts:
@@ -189,6 +192,8 @@ class MoreTensorMethods(SelectTensorMethods):
         """
         from minigrad import ops_select
 
+        if not self._data.ndim:
+            raise runtime("split_dims", "split expects at least a 1-dimensional tensor")
         d = _dim(dim, self._data.ndim)
         n = self._data.shape[d]
         if isinstance(split_size_or_sections, (list, tuple)):
@@ -197,7 +202,7 @@ class MoreTensorMethods(SelectTensorMethods):
                 raise runtime(
                     "split_sizes",
                     f"split_with_sizes expects split_sizes to sum exactly to {n} "
-                    f"(input tensor's size at dimension {d}), but got split_sizes={sizes}",
+                    f"(input tensor's size at dimension {dim}), but got split_sizes={sizes}",
                 )
             row = ops_select.split_with_sizes
         else:
@@ -225,6 +230,8 @@ class MoreTensorMethods(SelectTensorMethods):
             raise runtime(
                 "chunk_count", f"chunk expects `chunks` to be greater than 0, got: {chunks}"
             )
+        if not self._data.ndim:
+            raise runtime("chunk_dims", "chunk expects at least a 1-dimensional tensor")
         n = self._data.shape[_dim(dim, self._data.ndim)]
         return self.split(max(-(-n // chunks), 1), dim)
 
@@ -242,6 +249,10 @@ class MoreTensorMethods(SelectTensorMethods):
     def movedim(self, source: Any, destination: Any) -> Any:
         """The dimensions in `source` moved to `destination` (a permute, as in PyTorch)."""
         nd = self._data.ndim
+        if not nd:  # PyTorch's movedim of a 0-d tensor is an alias
+            from minigrad import ops
+
+            return ops.alias(self)
         src = [source] if isinstance(source, _Int) else list(source)
         dst = [destination] if isinstance(destination, _Int) else list(destination)
         src, dst = [_dim(s, nd) for s in src], [_dim(s, nd) for s in dst]

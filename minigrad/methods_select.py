@@ -57,7 +57,9 @@ def _check_index(x: np.ndarray, dim: int, index: np.ndarray, src: Any, gather: b
     """PyTorch's checks of an index tensor against self (and src) for gather and scatter."""
     if index.ndim != x.ndim:
         raise runtime(
-            "index_dims", "Index tensor must have the same number of dimensions as input tensor"
+            "index_dims",
+            "Index tensor must have the same number of dimensions as "
+            + ("input tensor" if gather else "self tensor"),
         )
     big = [d for d in range(x.ndim) if d != dim and index.shape[d] > x.shape[d]]
     shapes = f"index {list(index.shape)} to be no larger than self {list(x.shape)}"

@@ -32,7 +32,9 @@ def _var_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim
     dims = _all_dims(x, dim)
     count = int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
     centred = x - mean_dim(x, dim=dims, keepdim=True)
-    return _expand_back(g, x, dims, keepdim) * centred * (2.0 / (count - correction))
+    with np.errstate(divide="ignore"):  # N == correction: inf, as PyTorch's double division
+        scale = np.float64(2.0) / np.float64(count - correction)
+    return _expand_back(g, x, dims, keepdim) * centred * float(scale)
 
 
 def _std_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:
@@ -117,7 +119,7 @@ prod_dim: OpDef = defop(
 
 def _cumprod_backward(g: Any, out: Any, x: Any, dim: int) -> Any:
     values = raw(x)
-    if not values.shape:  # a 0-d tensor is its own running product
+    if values.size <= 1 or values.shape[dim] == 1:  # out = x: grad passes (as PyTorch)
         return g
     if values.all():  # d out_i / d x_k = out_i / x_k for i >= k: a reversed running sum
         return flip(cumsum(flip(g * out, dims=(dim,)), dim=dim), dims=(dim,)) / x

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dispatch import OpDef, defop
-from minigrad.errors import runtime
+from minigrad.errors import MinigradError, _named_as_builtin, runtime, typed
 from minigrad.ops import _scatter_back, raw, sum_all, zeros_of
 
 
@@ -224,3 +224,25 @@ diagonal: OpDef = defop(
     view=True,
     rule="grad_self = zeros with grad on the diagonal",
 )
+
+
+@_named_as_builtin
+class MinigradNotImplementedError(MinigradError, NotImplementedError):
+    """A NotImplementedError: PyTorch's error for an op that has no derivative."""
+
+
+def _no_derivative(name: str) -> Any:
+    def backward(g: Any, out: Any, x: Any, values: Any) -> Any:
+        raise typed(
+            MinigradNotImplementedError,
+            "no_derivative",
+            f"the derivative for '{name}' is not implemented.",
+        )
+
+    return backward
+
+
+# unique has no derivative: PyTorch still records a node, whose backward fails. Not table rows
+# (defop), since there is no rule to declare; the same OpDef machinery makes the node.
+unique_values = OpDef("_unique2", lambda x, values: values, (_no_derivative("_unique2"),))
+unique_dim = OpDef("unique_dim", lambda x, values: values, (_no_derivative("unique_dim"),))
