@@ -14,7 +14,18 @@ from typing import Any
 import numpy as np
 
 from minigrad.dispatch import OpDef, defop
-from minigrad.ops import _expand_back, const, mean_dim, raw, stack, sum_dim, where
+from minigrad.ops import (
+    _expand_back,
+    cat,
+    const,
+    index,
+    mean_dim,
+    np_dtype,
+    raw,
+    stack,
+    sum_dim,
+    where,
+)
 from minigrad.ops_shift import cumsum, flip
 
 
@@ -65,13 +76,22 @@ std: OpDef = defop(
 )
 
 
-def _others(x: np.ndarray, axis: int) -> np.ndarray:
-    """Π_{j≠i} x_j along `axis` for each i, with no division (x may hold zeros)."""
-    moved = np.moveaxis(x, axis, -1)
-    ones = np.ones(moved.shape[:-1] + (1,), moved.dtype)
-    left = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
-    right = np.cumprod(np.concatenate([ones, moved[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    return np.moveaxis(left * right, -1, axis)
+def _exclusive_cumprod(x: Any, dim: int) -> Any:
+    """[1, x0, x0 x1, ...] along dim: the product of the elements before each one."""
+    shape = list(x.shape)
+    n, shape[dim] = shape[dim], 1
+    ones = const(np.ones(tuple(shape), np_dtype(x)), x)
+    head = index(x, key=(slice(None),) * dim + (slice(0, n - 1),))
+    return cat(ones, cumprod(head, dim=dim), dim=dim)
+
+
+def _others(x: Any, dim: int) -> Any:
+    """Π_{j≠i} x_j along `dim` for each i, without dividing (x may hold zeros).
+
+    Built from this table's ops, so create_graph differentiates it again.
+    """
+    after = flip(_exclusive_cumprod(flip(x, dims=(dim,)), dim), dims=(dim,))
+    return _exclusive_cumprod(x, dim) * after
 
 
 def _int64_for_ints(x: np.ndarray) -> Any:
@@ -79,11 +99,15 @@ def _int64_for_ints(x: np.ndarray) -> Any:
 
 
 def _prod_backward(g: Any, out: Any, x: Any) -> Any:
+    if not x.shape:  # a 0-d tensor is its own product
+        return g
     grown = _expand_back(g, x, _all_dims(x, None), False)
     values = raw(x)
     if values.all():  # no zero: result / x, which create_graph can differentiate again
         return grown * (_expand_back(out, x, _all_dims(x, None), False) / x)
-    return grown * const(_others(values.reshape(-1), 0).reshape(values.shape), g)
+    if values.size == 1:  # the product of no other element is 1 (a constant, as in PyTorch)
+        return grown
+    return grown * _others(x.reshape((-1,)), 0).reshape(tuple(x.shape))
 
 
 def _prod_dim_backward(g: Any, out: Any, x: Any, dim: int, keepdim: bool) -> Any:
@@ -93,7 +117,9 @@ def _prod_dim_backward(g: Any, out: Any, x: Any, dim: int, keepdim: bool) -> Any
     values = raw(x)
     if values.all():
         return grown * (_expand_back(out, x, (dim,), keepdim) / x)
-    return grown * const(_others(values, dim), g)
+    if x.shape[dim] == 1:
+        return grown
+    return grown * _others(x, dim)
 
 
 prod: OpDef = defop(
@@ -125,16 +151,15 @@ def _cumprod_backward(g: Any, out: Any, x: Any, dim: int) -> Any:
         return flip(cumsum(flip(g * out, dims=(dim,)), dim=dim), dims=(dim,)) / x
     # zeros: grad_k = Σ_{i >= k} g_i Π_{j <= i, j != k} x_j, one k at a time
     n = values.shape[dim]
-    later = np.arange(n)
+    shape = [1] * values.ndim
+    shape[dim] = n
+    positions = np.arange(n).reshape(shape)
     columns = []
     for k in range(n):
-        replaced = values.copy()
-        np.moveaxis(replaced, dim, 0)[k] = 1
-        weights = np.cumprod(replaced, axis=dim)
-        shape = [1] * values.ndim
-        shape[dim] = n
-        weights = weights * (later >= k).reshape(shape)
-        columns.append(sum_dim(g * const(weights, g), dim=(dim,), keepdim=False))
+        at_k = (positions == k).astype(values.dtype)
+        replaced = x * const(1 - at_k, x) + const(at_k, x)  # x_k set to 1
+        weights = cumprod(replaced, dim=dim) * const((positions >= k).astype(values.dtype), x)
+        columns.append(sum_dim(g * weights, dim=(dim,), keepdim=False))
     return stack(*columns, dim=dim)
 
 

@@ -4,15 +4,19 @@ torch 2.13: printed results, warnings and errors of short lesson-style snippets,
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad
 
 from cells import masked, run_snippet
+from op_specs import MORE_SPECS, OpSpec, build  # op_specs first: it loads op_specs_more
 
 SETUP = "x = torch.tensor([[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]], requires_grad=True)\n"
 
@@ -256,3 +260,29 @@ def test_scatter_reduce_is_refused_clearly() -> None:
     x = minigrad.zeros(2, 3)
     with pytest.raises(TypeError, match="minigrad's scatter has no reduce="):
         x.scatter(1, minigrad.tensor([[0]]), 1.0, reduce="add")
+
+
+@pytest.mark.parametrize("spec", MORE_SPECS, ids=lambda spec: spec.name)
+@settings(max_examples=int(os.environ.get("MORE_EXAMPLES", "3")), deadline=None)
+@given(data=st.data())
+def test_second_derivatives_of_each_spec_match_torch(spec: OpSpec, data: st.DataObject) -> None:
+    """create_graph through every new row (zeros in prod and cumprod too), then backward."""
+    items = data.draw(spec.inputs, label="inputs")
+    results = []
+    for lib in (minigrad, torch):
+        args, leaves = build(lib, items, "float64")
+        out = spec.call(lib, *args)
+        weights = lib.tensor(np.linspace(-1, 1, out.numel()).reshape(tuple(out.shape)))
+        firsts = lib.autograd.grad((out * weights).sum(), leaves, create_graph=True)
+        total = sum((f * f).sum() for f in firsts if f.requires_grad)
+        if not isinstance(total, (lib.Tensor, torch.Tensor)):  # a linear op: no second order
+            results.append(None)
+            continue
+        results.append(lib.autograd.grad(total, leaves, allow_unused=True))
+    if results[0] is None or results[1] is None:
+        assert results[0] is None and results[1] is None
+        return
+    for ours, ref in zip(*results):
+        assert (ours is None) == (ref is None)
+        if ref is not None:
+            np.testing.assert_allclose(ours.numpy(), ref.numpy(), rtol=1e-9, atol=1e-10)
