@@ -59,7 +59,9 @@ class MoreTensorMethods(SelectTensorMethods):
             raise runtime("var_dtype", "std and var only support floating point and complex dtypes")
         if correction is None:
             correction = 0 if unbiased is False else 1
-        dims = _dim_tuple(dim, self._data.ndim) if self._data.ndim else None  # 0-d: all of it
+        dims = _dim_tuple(dim, self._data.ndim)
+        if not self._data.ndim:  # a 0-d tensor: dim 0 (or -1) is all of it
+            dims = None
         reduced = self._data.shape if dims is None else [self._data.shape[d] for d in dims]
         if int(np.prod(reduced, dtype=np.int64)) - correction <= 0:
             warnings.warn(DOF_WARNING.format(name), UserWarning, stacklevel=3)

@@ -110,6 +110,10 @@ class SelectTensorMethods:
         d = _dim(dim, self._data.ndim)
         idx = _index_array("scatter", index)
         source = src if src is not None else value
+        if hasattr(source, "_data") and source._data.dtype != self._data.dtype:
+            raise runtime(
+                "scatter_dtype", "scatter(): Expected self.dtype to be equal to src.dtype"
+            )
         _check_index(self._data, d, idx, getattr(source, "_data", None), gather=False)
         return d, idx, source
 
@@ -157,6 +161,7 @@ class SelectTensorMethods:
 
     def _mask_fill(self, mask: Any, value: Any, place: Any) -> Any:
         from minigrad import ops_select
+        from minigrad.dispatch import broadcast_message
         from minigrad.methods import TensorMethods
 
         m = np.asarray(mask._data if isinstance(mask, TensorMethods) else mask)
@@ -166,6 +171,8 @@ class SelectTensorMethods:
                 "mask_dtype",
                 f"masked_fill_ only supports boolean masks, but got mask with dtype {word}",
             )
+        if broadcast_message([m.shape, self._data.shape]) is not None:
+            raise runtime("broadcast", broadcast_message([m.shape, self._data.shape]) or "")
         if isinstance(value, TensorMethods):
             if value._data.ndim:
                 raise runtime(
