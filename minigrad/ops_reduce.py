@@ -34,9 +34,18 @@ def _all_dims(x: Any, dim: Any) -> tuple[int, ...]:
 
 
 def _var_forward(x: np.ndarray, dim: Any, correction: float, keepdim: bool) -> np.ndarray:
+    return _spread(x, dim, correction, keepdim, root=False)
+
+
+def _spread(x: np.ndarray, dim: Any, correction: float, keepdim: bool, root: bool) -> np.ndarray:
+    """var (or std, with root) computed in float64, rounded once to x's dtype.
+
+    PyTorch accumulates float32 in double precision too: this gives its float32 results.
+    """
     with warnings.catch_warnings():  # numpy's own dof warning: the method gives PyTorch's
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.var(x, axis=dim, ddof=correction, keepdims=keepdim)
+        v = np.var(x.astype(np.float64), axis=dim, ddof=correction, keepdims=keepdim)
+    return (np.sqrt(v) if root else v).astype(x.dtype)
 
 
 def _var_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:
@@ -66,7 +75,7 @@ var: OpDef = defop(
 )
 std: OpDef = defop(
     "std",
-    lambda x, dim, correction, keepdim: np.sqrt(_var_forward(x, dim, correction, keepdim)),
+    lambda x, dim, correction, keepdim: _spread(x, dim, correction, keepdim, root=True),
     (_std_backward,),
     saves="S",
     saves_out=True,

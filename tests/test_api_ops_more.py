@@ -292,3 +292,12 @@ def test_second_derivatives_of_each_spec_match_torch(spec: OpSpec, data: st.Data
         assert (ours is None) == (ref is None)
         if ref is not None:
             np.testing.assert_allclose(ours.numpy(), ref.numpy(), rtol=1e-9, atol=1e-10)
+
+
+def test_float32_std_and_var_are_torch_bit_for_bit() -> None:
+    """Computed in float64 and rounded once, as PyTorch accumulates: the very same float32s."""
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        x = (rng.standard_normal((3, int(rng.integers(2, 20)))) * 30).astype(np.float32)
+        for call in (lambda t: t.std(1), lambda t: t.var(0, unbiased=False), lambda t: t.std()):
+            assert np.array_equal(call(minigrad.tensor(x)).numpy(), call(torch.tensor(x)).numpy())
