@@ -172,9 +172,16 @@ def _cumprod_backward(g: Any, out: Any, x: Any, dim: int) -> Any:
     return stack(*columns, dim=dim)
 
 
+def _cumprod_forward(x: np.ndarray, dim: int) -> np.ndarray:
+    # integers in int64; floats run in float64 and are rounded once, as PyTorch's CPU kernel
+    if x.dtype.kind in "biu":
+        return np.cumprod(x, axis=dim, dtype=np.int64).reshape(x.shape)
+    return np.cumprod(x, axis=dim, dtype=np.float64).astype(x.dtype).reshape(x.shape)
+
+
 cumprod: OpDef = defop(
     "cumprod",
-    lambda x, dim: np.cumprod(x, axis=dim, dtype=_int64_for_ints(x)).reshape(x.shape),
+    _cumprod_forward,
     (_cumprod_backward,),
     saves="S",
     saves_out=True,

@@ -294,10 +294,11 @@ def test_second_derivatives_of_each_spec_match_torch(spec: OpSpec, data: st.Data
             np.testing.assert_allclose(ours.numpy(), ref.numpy(), rtol=1e-9, atol=1e-10)
 
 
-def test_float32_std_and_var_are_torch_bit_for_bit() -> None:
-    """Computed in float64 and rounded once, as PyTorch accumulates: the very same float32s."""
+def test_float32_statistics_are_torch_bit_for_bit() -> None:
+    """std, var, cumprod accumulate in float64 (as PyTorch's CPU kernels), prod in float32."""
     rng = np.random.default_rng(7)
     for _ in range(50):
         x = (rng.standard_normal((3, int(rng.integers(2, 20)))) * 30).astype(np.float32)
-        for call in (lambda t: t.std(1), lambda t: t.var(0, unbiased=False), lambda t: t.std()):
+        for call in (lambda t: t.std(1), lambda t: t.var(0, unbiased=False), lambda t: t.std(),
+                     lambda t: t.cumprod(1), lambda t: t.prod(1)):  # fmt: skip
             assert np.array_equal(call(minigrad.tensor(x)).numpy(), call(torch.tensor(x)).numpy())
