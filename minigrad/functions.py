@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.einsum import einsum
 from minigrad.errors import runtime
 from minigrad.factories import tensor
 from minigrad.methods import return_type
+from minigrad.out import takes_out
 from minigrad.shapes import normalize_dim
 from minigrad.tensor import Tensor, tensor_of
 
@@ -23,6 +25,7 @@ def _operand(x: Any) -> Any:
     return x if isinstance(x, (int, float, bool)) else tensor_of(x)
 
 
+@takes_out
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension."""
     tensors = [tensor_of(t) for t in tensors]
@@ -49,6 +52,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 concat = concatenate = cat
 
 
+@takes_out
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension."""
     tensors = [tensor_of(t) for t in tensors]
@@ -64,6 +68,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return ops.stack(*tensors, dim=normalize_dim(dim, tensors[0].ndim + 1))
 
 
+@takes_out
 def where(condition: Any, input: Any, other: Any) -> Tensor:  # noqa: A002 - torch's argument name
     """`input` where `condition` holds, else `other`."""
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, bool)
@@ -74,41 +79,49 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:  # noqa: A002 - tor
     return ops.where(input, other, condition=cond)
 
 
+@takes_out
 def maximum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise maximum."""
     return ops.maximum(tensor_of(x), tensor_of(y))
 
 
+@takes_out
 def minimum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise minimum."""
     return ops.minimum(tensor_of(x), tensor_of(y))
 
 
+@takes_out
 def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     """Largest element, or (values, indices) along dim, or elementwise maximum with a tensor."""
     return x.max(dim, keepdim)
 
 
+@takes_out
 def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     """Smallest element, or (values, indices) along dim, or elementwise minimum with a tensor."""
     return x.min(dim, keepdim)
 
 
+@takes_out
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A001, A002
     """Sum of elements (all, or along dim)."""
     return tensor_of(input).sum(dim, keepdim, **aliases)
 
 
+@takes_out
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A002
     """Mean of elements (all, or along dim)."""
     return tensor_of(input).mean(dim, keepdim, **aliases)
 
 
+@takes_out
 def mm(x: Tensor, y: Tensor) -> Tensor:
     """Matrix product of 2-D tensors."""
     return ops.mm(tensor_of(x), tensor_of(y))
 
 
+@takes_out
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 - torch's names
     """`input @ other`."""
     return tensor_of(input).matmul(other)
@@ -120,7 +133,7 @@ def _method(name: str) -> Any:
 
     call.__name__ = name
     call.__doc__ = f"`minigrad.{name}(x, ...)` is `x.{name}(...)`."
-    return call
+    return takes_out(call)
 
 
 add = _method("add")
@@ -171,6 +184,24 @@ tril = _method("tril")
 triu = _method("triu")
 cumsum = _method("cumsum")
 norm = _method("norm")
+std = _method("std")
+var = _method("var")
+prod = _method("prod")
+cumprod = _method("cumprod")
+sort = _method("sort")
+topk = _method("topk")
+unique = _method("unique")
+gather = _method("gather")
+scatter = _method("scatter")
+scatter_add = _method("scatter_add")
+masked_fill = _method("masked_fill")
+clamp_min = _method("clamp_min")
+clamp_max = _method("clamp_max")
+split = _method("split")
+chunk = _method("chunk")
+diagonal = _method("diagonal")
+movedim = _method("movedim")
+moveaxis = _method("moveaxis")
 
 
 def is_tensor(obj: Any) -> bool:
@@ -254,4 +285,23 @@ __all__ = [
     "triu",
     "cumsum",
     "norm",
+    "std",
+    "var",
+    "prod",
+    "cumprod",
+    "sort",
+    "topk",
+    "unique",
+    "gather",
+    "scatter",
+    "scatter_add",
+    "masked_fill",
+    "clamp_min",
+    "clamp_max",
+    "split",
+    "chunk",
+    "diagonal",
+    "movedim",
+    "moveaxis",
+    "einsum",
 ]

@@ -21,6 +21,7 @@ from minigrad.shapes import normalize_dims as _dims
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
+from minigrad.methods_more import MoreTensorMethods
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
@@ -81,7 +82,7 @@ def _other(value: Any) -> Any:
     return NotImplemented
 
 
-class TensorMethods:
+class TensorMethods(MoreTensorMethods):
     """The op methods of Tensor. Each is one call into the op table."""
 
     __slots__ = ()

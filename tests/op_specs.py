@@ -335,3 +335,7 @@ OP_SPECS: list[OpSpec] = [
 from op_specs_nn import NN_SPECS  # noqa: E402  (the nn rows' specs, in their own file)
 
 OP_SPECS += NN_SPECS
+
+from op_specs_more import MORE_SPECS  # noqa: E402  (std, sort, gather, einsum, ...: own file)
+
+OP_SPECS += MORE_SPECS
