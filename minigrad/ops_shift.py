@@ -44,8 +44,11 @@ def _cumsum_backward(g: Any, out: Any, x: Any, dim: int) -> Any:
 
 
 def _cumsum_forward(x: np.ndarray, dim: int) -> np.ndarray:
-    # integers (and bools) sum in int64, as in PyTorch
-    return np.cumsum(x, axis=dim, dtype=np.int64 if x.dtype.kind in "biu" else None)
+    # integers (and bools) sum in int64; floats accumulate in float64 and round once (ATen's
+    # CPU cumsum accumulates in acc_type, double for float), so float32 matches bit for bit
+    if x.dtype.kind in "biu":
+        return np.cumsum(x, axis=dim, dtype=np.int64)
+    return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
 
 
 cumsum: OpDef = defop(

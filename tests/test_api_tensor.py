@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from test_api_device import outcome
@@ -113,3 +114,12 @@ def test_norm_of_zeros_has_zero_gradient() -> None:
         x.norm().backward()
         grads.append(str(x.grad))
     assert grads[0] == grads[1]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_float32_cumsum_is_bit_exact(seed: int) -> None:
+    # ATen accumulates a float32 cumsum in double and rounds once; a float32 running sum differs
+    a = np.random.default_rng(seed).standard_normal((40, 9)).astype(np.float32)
+    for dim in (0, 1):
+        ours = minigrad.from_numpy(a).cumsum(dim).numpy()
+        assert np.array_equal(ours, torch.from_numpy(a).cumsum(dim).numpy())
