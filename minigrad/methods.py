@@ -780,7 +780,8 @@ class TensorMethods(MoreTensorMethods):
         """Indices that sort the values along `dim` (ties in index order)."""
         d = _dims(dim, self._data.ndim)[0] if self._data.ndim else None
         key = -self._data if descending else self._data
-        return self._plain(lambda a: np.argsort(key, axis=d, kind="stable").astype(np.int64))
+        order = np.argsort(key, axis=d, kind="stable").astype(np.int64)
+        return self._plain(lambda a: order.reshape(a.shape))
 
     def isclose(self, other: Any, rtol: _Number = 1e-5, atol: _Number = 1e-8,
                 equal_nan: _Bool = False) -> Any:  # fmt: skip

@@ -32,6 +32,7 @@ CALLS = [
     lambda L: _a(L).stride(-1),
     lambda L: _a(L).argsort(),
     lambda L: _a(L).argsort(dim=0, descending=True),
+    lambda L: L.tensor(3.0).argsort(),
     lambda L: L.argsort(_a(L)[0], descending=True),
     lambda L: L.isclose(_a(L), _a(L) + 1e-7),
     lambda L: _a(L).isclose(_a(L) * 1.1, rtol=0.05),
