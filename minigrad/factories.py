@@ -10,6 +10,16 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.arguments import (
+    bool_arg,
+    dtype_arg,
+    int_arg,
+    int_list,
+    nonnegative,
+    number_arg,
+    size_args,
+    type_name,
+)
 from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.methods import shape_args
@@ -147,44 +157,59 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     return Tensor._make(arr)
 
 
-def _filled(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device=None):
+def _filled(fn: str, fill: Any, shape: tuple[int, ...], dtype: Any, requires_grad: Any,
+            device: Any = None) -> Tensor:  # fmt: skip
+    """A leaf of `shape` filled with `fill`; `fn` names the factory in argument errors."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.full(shape_args(size), fill, dt.np_type), requires_grad)
+    dt = dtype_arg(fn, dtype) or dtypes.get_default_dtype()
+    grad = bool_arg(fn, "requires_grad", requires_grad)
+    if dt.np_type.kind in "iub" and not isinstance(fill, (builtins.bool, np.bool_)):
+        if dt.np_type.kind != "b" and isinstance(fill, (builtins.int, np.integer)):
+            _check_fits(np.asarray(fill), dt)
+    return _leaf(np.full(shape, fill, dt.np_type), grad)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of zeros of the given shape."""
-    return _filled(0, _size(size, kw), dtype, requires_grad, device)
+    return _filled("zeros", 0, size_args("zeros", size, kw), dtype, requires_grad, device)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of ones of the given shape."""
-    return _filled(1, _size(size, kw), dtype, requires_grad, device)
+    return _filled("ones", 1, size_args("ones", size, kw), dtype, requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of the given shape (minigrad fills it with zeros; PyTorch leaves it unset)."""
-    return _filled(0, _size(size, kw), dtype, requires_grad, device)
+    return _filled("empty", 0, size_args("empty", size, kw), dtype, requires_grad, device)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of the given shape filled with `fill_value` (its dtype inferred from it)."""
+    if isinstance(size, (builtins.int, np.integer)):  # PyTorch wants a sequence here
+        raise MinigradTypeError(
+            f"full(): argument 'size' (position 1) must be tuple of ints, not {type_name(size)}"
+        )
+    shape = nonnegative("full", int_list("full", size))
+    fill_value = number_arg("full", "fill_value", fill_value, 2)
     if dtype is None:
         dtype = dtypes.to_dtype(type(fill_value)) if not isinstance(fill_value, float) else None
-    return _filled(fill_value, (tuple(size),), dtype, requires_grad, device)
+    return _filled("full", fill_value, shape, dtype, requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:  # fmt: skip
     """The n x m identity matrix."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.eye(n, m, dtype=dt.np_type), requires_grad)
+    for name, value in (("n", n), ("m", m)):
+        if value is not None and int_arg("eye", name, value, 1 if name == "n" else 2) < 0:
+            raise runtime("negative_size", f"{name} must be greater or equal to 0, got {value}")
+    dt = dtype_arg("eye", dtype) or dtypes.get_default_dtype()
+    return _leaf(np.eye(n, m, dtype=dt.np_type), bool_arg("eye", "requires_grad", requires_grad))
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
@@ -192,73 +217,101 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
     """Values from start to end (exclusive) by step; int64 when all arguments are integers."""
     check_device(device)
     if end is None:
-        start, end = 0, start
+        start, end = 0, number_arg("arange", "end", start, 1)
+    for name, value, pos in (("start", start, 1), ("end", end, 2), ("step", step, 3)):
+        number_arg("arange", name, value, pos)
     if dtype is None:
         is_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
         dt = dtypes.int64 if is_int else dtypes.get_default_dtype()
     else:
-        dt = dtypes.to_dtype(dtype)
-    return _leaf(np.arange(start, end, step).astype(dt.np_type), requires_grad)
+        dt = dtype_arg("arange", dtype) or dtypes.get_default_dtype()
+    _check_range(start, end, step)
+    with np.errstate(all="ignore"):  # a value past the dtype's range wraps as in PyTorch
+        values = np.arange(start, end, step).astype(dt.np_type)
+    return _leaf(values, bool_arg("arange", "requires_grad", requires_grad))
+
+
+def _check_range(start: Any, end: Any, step: Any) -> None:
+    """PyTorch's errors for a zero step, an infinite range and a step of the wrong sign."""
+    if step == 0:
+        raise runtime("bad_range", "step must be nonzero")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise runtime("bad_range", f"unsupported range: {_num(start)} -> {_num(end)}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise runtime("bad_range", "upper bound and lower bound inconsistent with step sign")
+    if abs((end - start) / step) > np.iinfo(np.int64).max:
+        raise runtime("bad_range", "invalid size, possible overflow?")
+
+
+def _num(value: Any) -> str:
+    """A number as PyTorch's C++ prints it in range errors (`0`, `inf`, `1.5`)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _steps(fn: str, steps: Any) -> int:
+    """`steps` of linspace/logspace, or PyTorch's error."""
+    steps = int_arg(fn, "steps", steps, 3)
+    if steps < 0:
+        raise runtime("bad_range", "number of steps must be non-negative")
+    return steps
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:  # fmt: skip
     """`steps` evenly spaced values from start to end (inclusive)."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.linspace(start, end, steps).astype(dt.np_type), requires_grad)
+    dt = dtype_arg("linspace", dtype) or dtypes.get_default_dtype()
+    values = np.linspace(start, end, _steps("linspace", steps)).astype(dt.np_type)
+    return _leaf(values, bool_arg("linspace", "requires_grad", requires_grad))
 
 
-def _like(maker: Any, t: Tensor, dtype: Any, requires_grad: bool, device: Any = None) -> Tensor:
-    check_device(device)
-    return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def _like(fn: str, fill: Any, t: Tensor, dtype: Any, requires_grad: Any, device: Any) -> Tensor:
+    if not isinstance(t, Tensor):
+        raise MinigradTypeError(
+            f"{fn}(): argument 'input' (position 1) must be Tensor, not {type_name(t)}"
+        )
+    dt = dtype_arg(fn, dtype) or t.dtype
+    return _filled(fn, fill, tuple(t.shape), dt, requires_grad, device)
 
 
 def zeros_like(
     input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:  # noqa: A002 fmt: skip
     """Zeros with t's shape and dtype."""
-    return _like(zeros, input, dtype, requires_grad, device)
+    return _like("zeros_like", 0, input, dtype, requires_grad, device)
 
 
 def ones_like(
     input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:  # noqa: A002 fmt: skip
     """Ones with t's shape and dtype."""
-    return _like(ones, input, dtype, requires_grad, device)
+    return _like("ones_like", 1, input, dtype, requires_grad, device)
 
 
 def empty_like(
     input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:  # noqa: A002 fmt: skip
     """A tensor with t's shape and dtype (zeros in minigrad)."""
-    return _like(zeros, input, dtype, requires_grad, device)
+    return _like("empty_like", 0, input, dtype, requires_grad, device)
 
 
 def full_like(
     input: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:  # noqa: A002 fmt: skip
     """`fill_value` everywhere, with input's shape and dtype."""
-    check_device(device)
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    fill_value = number_arg("full_like", "fill_value", fill_value, 2)
+    return _like("full_like", fill_value, input, dtype, requires_grad, device)
 
 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """`steps` values from base**start to base**end, evenly spaced in the exponent."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.logspace(start, end, steps, base=base).astype(dt.np_type), requires_grad)
-
-
-def _size(size: tuple[Any, ...], kw: dict[str, Any]) -> tuple[Any, ...]:
-    """The shape given positionally (`zeros(2, 3)`) or as `size=` (`zeros(size=(2, 3))`)."""
-    if "size" in kw:
-        return (tuple(kw.pop("size")),)
-    if kw:
-        name = next(iter(kw))
-        raise MinigradTypeError(f"got an unexpected keyword argument '{name}'")
-    return size
+    dt = dtype_arg("logspace", dtype) or dtypes.get_default_dtype()
+    with np.errstate(all="ignore"):  # overflow to inf, silently, as in PyTorch
+        values = np.logspace(start, end, _steps("logspace", steps), base=base)
+    return _leaf(values.astype(dt.np_type), bool_arg("logspace", "requires_grad", requires_grad))
 
 
 def _legacy(dt: dtypes.dtype) -> Any:

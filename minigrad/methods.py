@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.arguments import infer_size, int_divisor, shape_of
 from minigrad.errors import runtime
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
@@ -133,10 +134,10 @@ class TensorMethods:
         return _other(other).matmul(self)
 
     def __floordiv__(self, other: Any) -> Any:
-        return self._plain(np.floor_divide, other)
+        return self._plain(np.floor_divide, int_divisor(self, other))
 
     def __mod__(self, other: Any) -> Any:
-        return self._plain(np.remainder, other)
+        return self._plain(np.remainder, int_divisor(self, other))
 
     # --- comparisons and logic: no gradient ---------------------------------------------------
     def _plain(self, fn: Any, other: Any = None) -> Any:
@@ -148,7 +149,8 @@ class TensorMethods:
             return Tensor._make(np.asarray(fn(self._data)))
         b = other._data if isinstance(other, Tensor) else other
         try:
-            return Tensor._make(np.asarray(fn(self._data, b)))
+            with np.errstate(all="ignore"):  # inf and nan silently, as in PyTorch
+                return Tensor._make(np.asarray(fn(self._data, b)))
         except ValueError:
             message = broadcast_message([self._data.shape, np.shape(b)])
             raise runtime("broadcast", message or "shape mismatch") from None
@@ -440,7 +442,7 @@ class TensorMethods:
         """The same data with another shape (no copy; fails where a copy would be needed)."""
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise runtime("view_dtype", "view(dtype) is not supported by minigrad")
-        new = infer_shape(shape_args(shape), self._data.size)
+        new = infer_size(shape_of("view", shape, {}), self._data.size)
         if not _viewable(self._data, new):
             raise runtime(
                 "view_stride",
@@ -451,7 +453,7 @@ class TensorMethods:
 
     def reshape(self, *shape: Any) -> Any:
         """The same values with another shape (a view when possible, else a copy)."""
-        new = infer_shape(shape_args(shape), self._data.size)
+        new = infer_size(shape_of("reshape", shape, {}, "shape"), self._data.size)
         if self._data.flags.c_contiguous:
             return ops.view(self, shape=new)
         if _viewable(self._data, new):  # strided but viewable: PyTorch's _reshape_alias

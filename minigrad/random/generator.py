@@ -38,7 +38,9 @@ class Generator:
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             msg = f"manual_seed expected a long, but got {type(seed).__name__}"
             raise runtime("seed_type", msg)
-        self._seed = int(seed) % 2**64
+        from minigrad.random.checks import seed_value
+
+        self._seed = seed_value(seed)
         self._engine = None
         self._normal = None
         return self
