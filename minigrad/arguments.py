@@ -41,7 +41,9 @@ def _bad(fn: str, message: str) -> Exception:
     return typed(MinigradTypeError, "bad_argument", f"{fn}(): {message}")
 
 
-def int_list(fn: str, value: Any, name: str = "size", position: int | None = 1) -> tuple[int, ...]:
+def int_list(
+    fn: str, value: Any, name: str = "size", position: int | None = 1, one_int: bool = True
+) -> tuple[int, ...]:
     """One `tuple of ints` argument (a shape), checked as PyTorch's parser checks it.
 
     Args:
@@ -49,20 +51,24 @@ def int_list(fn: str, value: Any, name: str = "size", position: int | None = 1) 
         value: what was passed: an int, a tuple, list or Size of ints.
         name: the argument's name.
         position: its 1-based position, or None when it was passed by keyword.
+        one_int: a lone int stands for a 1-d shape (`zeros(3)`; not `randint(5, 3)`).
     """
     where = f"argument '{name}'" + (f" (position {position})" if position else "")
-    if _is_index(value, first=True) and not isinstance(value, (tuple, list)):
+    single = one_int and _is_index(value, first=True)
+    if single and not isinstance(value, (tuple, list)):
         return (int(value),)
     if not isinstance(value, (tuple, list)):
         raise _bad(fn, f"{where} must be tuple of ints, not {type_name(value)}")
-    return _unpack(fn, tuple(value), where, name)
+    return _unpack(fn, tuple(value), where, name, type(value).__name__)
 
 
-def _unpack(fn: str, items: tuple[Any, ...], where: str, name: str) -> tuple[int, ...]:
+def _unpack(
+    fn: str, items: tuple[Any, ...], where: str, name: str, container: str = "tuple"
+) -> tuple[int, ...]:
     """The ints of a sequence; PyTorch's two texts for a first or a later bad element."""
     if items and not _is_index(items[0], first=True):
         if "position" not in where:  # by keyword PyTorch names the container's type
-            raise _bad(fn, f"{where} must be tuple of ints, not {type(items).__name__}")
+            raise _bad(fn, f"{where} must be tuple of ints, not {container}")
         raise _bad(
             fn,
             f"{where} must be tuple of ints, but found element of type "

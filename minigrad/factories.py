@@ -139,8 +139,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, Tensor):
         warnings.warn(COPY_WARNING, UserWarning, stacklevel=2)
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else None
-    return _leaf(as_array(data, dt), requires_grad)
+    dt = dtype_arg("tensor", dtype)
+    return _leaf(as_array(data, dt), bool_arg("tensor", "requires_grad", requires_grad))
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -163,10 +163,32 @@ def _filled(fn: str, fill: Any, shape: tuple[int, ...], dtype: Any, requires_gra
     check_device(device)
     dt = dtype_arg(fn, dtype) or dtypes.get_default_dtype()
     grad = bool_arg(fn, "requires_grad", requires_grad)
-    if dt.np_type.kind in "iub" and not isinstance(fill, (builtins.bool, np.bool_)):
-        if dt.np_type.kind != "b" and isinstance(fill, (builtins.int, np.integer)):
-            _check_fits(np.asarray(fill), dt)
-    return _leaf(np.full(shape, fill, dt.np_type), grad)
+    _check_fill(fill, dt)
+    with np.errstate(all="ignore"):  # -1 wraps in uint8, as in PyTorch
+        values = np.full(shape, np.array(fill).astype(dt.np_type), dt.np_type)
+    return _leaf(values, grad)
+
+
+# the C++ type ATen names when a fill value does not fit (c10::checked_convert)
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float"}  # fmt: skip
+
+
+def _check_fill(fill: Any, dt: dtypes.dtype) -> None:
+    """PyTorch's error for a fill value outside the dtype's range (uint8 wraps down to -255)."""
+    name = dt.np_type.name
+    if name not in _C_TYPES or isinstance(fill, (builtins.bool, np.bool_)):
+        return
+    if dt.np_type.kind == "f":
+        info = np.finfo(dt.np_type)
+        fits = not np.isfinite(fill) or float(info.min) <= fill <= float(info.max)
+    else:
+        limits = np.iinfo(dt.np_type)  # type: ignore[type-var]
+        lowest = -int(limits.max) if name == "uint8" else int(limits.min)
+        fits = bool(np.isfinite(fill)) and lowest <= fill <= int(limits.max)
+    if not fits:
+        msg = f"value cannot be converted to type {_C_TYPES[name]} without overflow"
+        raise runtime("overflow", msg)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None,
@@ -190,11 +212,7 @@ def empty(*size: Any, dtype: Any = None, device: Any = None,
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of the given shape filled with `fill_value` (its dtype inferred from it)."""
-    if isinstance(size, (builtins.int, np.integer)):  # PyTorch wants a sequence here
-        raise MinigradTypeError(
-            f"full(): argument 'size' (position 1) must be tuple of ints, not {type_name(size)}"
-        )
-    shape = nonnegative("full", int_list("full", size))
+    shape = nonnegative("full", int_list("full", size, one_int=False))
     fill_value = number_arg("full", "fill_value", fill_value, 2)
     if dtype is None:
         dtype = dtypes.to_dtype(type(fill_value)) if not isinstance(fill_value, float) else None
@@ -205,8 +223,8 @@ def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:  # fmt: skip
     """The n x m identity matrix."""
     check_device(device)
-    for name, value in (("n", n), ("m", m)):
-        if value is not None and int_arg("eye", name, value, 1 if name == "n" else 2) < 0:
+    for name, value, position in (("n", n, 1), ("m", m, 2)):
+        if (value is not None or name == "n") and int_arg("eye", name, value, position) < 0:
             raise runtime("negative_size", f"{name} must be greater or equal to 0, got {value}")
     dt = dtype_arg("eye", dtype) or dtypes.get_default_dtype()
     return _leaf(np.eye(n, m, dtype=dt.np_type), bool_arg("eye", "requires_grad", requires_grad))
@@ -262,7 +280,10 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, device: An
     """`steps` evenly spaced values from start to end (inclusive)."""
     check_device(device)
     dt = dtype_arg("linspace", dtype) or dtypes.get_default_dtype()
-    values = np.linspace(start, end, _steps("linspace", steps)).astype(dt.np_type)
+    for bound in (start, end):
+        _check_fill(number_arg("linspace", "start", bound, 1), dt)
+    with np.errstate(all="ignore"):  # float16 steps may overflow to inf, as in PyTorch
+        values = np.linspace(start, end, _steps("linspace", steps)).astype(dt.np_type)
     return _leaf(values, bool_arg("linspace", "requires_grad", requires_grad))
 
 

@@ -93,7 +93,9 @@ def randint(*args: Any, generator: Generator | None = None, out: Any = None, dty
         high = rest.pop(0)
     if size is None:
         size = rest.pop(0)
-    shape = nonnegative("randint", int_list("randint", size, position=2 + (len(args) > 2)))
+    shape = nonnegative(
+        "randint", int_list("randint", size, position=2 + (len(args) > 2), one_int=False)
+    )
     dt = dtype_arg("randint", dtype) or dtypes.int64
     low = checks.long_long(int_arg("randint", "low", low, 1))
     high = checks.long_long(int_arg("randint", "high", high, 1 + (len(args) > 2)))
