@@ -78,7 +78,9 @@ def set_default_dtype(d: dtype) -> None:
     """
     global _default
     if not isinstance(d, dtype):
-        raise TypeError(f"set_default_dtype(): argument 'd' must be dtype, not {type(d).__name__}")
+        raise TypeError(
+            "invalid dtype object: only floating-point types are supported as the default type"
+        )
     if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
     _default = d
