@@ -108,8 +108,10 @@ def _check_items(data: Any) -> builtins.bool:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             stack.extend(x)
-        elif not isinstance(x, (builtins.int, builtins.float, builtins.bool, np.number, Tensor)):
+        elif isinstance(x, (str, bytes)):
             raise MinigradTypeError(f"new(): invalid data type '{type(x).__name__}'")
+        elif not isinstance(x, (builtins.int, builtins.float, builtins.bool, np.number, Tensor)):
+            raise runtime("dtype", f"Could not infer dtype of {type(x).__name__}")
         elif not isinstance(x, (np.number, Tensor)):
             native = True
     return native

@@ -9,8 +9,16 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
-from minigrad.arguments import infer_size, int_divisor, shape_of
-from minigrad.errors import runtime
+from minigrad.arguments import (
+    infer_size,
+    int_divisor,
+    int_list,
+    nonnegative,
+    number_arg,
+    shape_of,
+    size_args,
+)
+from minigrad.errors import MinigradIndexError, runtime, typed
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
@@ -193,13 +201,21 @@ class TensorMethods:
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
         """Index of the largest element (of all, or along `dim`)."""
         if dim is None:
+            if not self._data.size:
+                msg = "argmax(): Expected reduction dim to be specified for input.numel() == 0."
+                raise typed(MinigradIndexError, "dim_range", msg)
             return self._plain(lambda a: np.argmax(a).astype(np.int64))
+        dim = _dims(dim, self._data.ndim)[0]  # PyTorch's IndexError, not numpy's AxisError
         return self._plain(lambda a: np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
         """Index of the smallest element (of all, or along `dim`)."""
         if dim is None:
+            if not self._data.size:
+                msg = "argmin(): Expected reduction dim to be specified for input.numel() == 0."
+                raise typed(MinigradIndexError, "dim_range", msg)
             return self._plain(lambda a: np.argmin(a).astype(np.int64))
+        dim = _dims(dim, self._data.ndim)[0]  # PyTorch's IndexError, not numpy's AxisError
         return self._plain(lambda a: np.argmin(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
     def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
@@ -432,7 +448,10 @@ class TensorMethods:
                 "length of the desired ordering of dimensions i.e. input.dim() = "
                 f"{self._data.ndim} is not equal to len(dims) = {len(order)}",
             )
-        return ops.permute(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in order))
+        dims = tuple(_dims(d, self._data.ndim)[0] for d in order)
+        if len(set(dims)) != len(dims):
+            raise runtime("permute_dims", "permute(): duplicate dims are not allowed.")
+        return ops.permute(self, dims=dims)
 
     def is_contiguous(self) -> bool:
         """True when the elements are laid out in row-major order (a transpose is not)."""
@@ -731,13 +750,14 @@ class TensorMethods:
         return self._fill(kernels.from_to(gen, d.shape, d.dtype.type, int(low), int(high)))
 
     # --- new tensors like this one ------------------------------------------------------------
-    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: _Bool) -> Any:
-        from minigrad.device import check_device
-        from minigrad.factories import _leaf
+    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: _Bool,
+             fn: str = "new_zeros") -> Any:  # fmt: skip
+        from minigrad.factories import _filled
 
-        check_device(device)
-        dt = dtypes.to_dtype(dtype).np_type if dtype is not None else self._data.dtype
-        return _leaf(np.full(shape_args(size), fill, dt), grad)
+        dt = dtype if dtype is not None else dtypes.from_numpy(self._data.dtype)
+        if fn == "new_full":
+            return _filled(fn, fill, nonnegative(fn, int_list(fn, size[0])), dt, grad, device)
+        return _filled(fn, fill, size_args(fn, size, {}), dt, grad, device)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: _Bool = False) -> Any:  # fmt: skip
@@ -747,17 +767,18 @@ class TensorMethods:
     def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
                  requires_grad: _Bool = False) -> Any:  # fmt: skip
         """Ones with this tensor's dtype (or `dtype`)."""
-        return self._new(1, size, dtype, device, requires_grad)
+        return self._new(1, size, dtype, device, requires_grad, "new_ones")
 
     def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: _Bool = False) -> Any:  # fmt: skip
         """A new tensor with this tensor's dtype (zeros in minigrad; PyTorch leaves it unset)."""
-        return self._new(0, size, dtype, device, requires_grad)
+        return self._new(0, size, dtype, device, requires_grad, "new_empty")
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
                  requires_grad: _Bool = False) -> Any:  # fmt: skip
         """`fill_value` everywhere, with this tensor's dtype (or `dtype`)."""
-        return self._new(fill_value, (tuple(size),), dtype, device, requires_grad)
+        fill_value = number_arg("new_full", "fill_value", fill_value, 2)
+        return self._new(fill_value, (size,), dtype, device, requires_grad, "new_full")
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
                    requires_grad: _Bool = False) -> Any:  # fmt: skip
