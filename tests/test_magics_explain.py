@@ -544,8 +544,7 @@ def test_explain_anomaly_nan_shows_node_and_forward_line(ipython: Any, lib: str)
     assert any(line == "y = torch.sqrt(x0) * 0" for _, line in ex.where), ex.where
     assert "SqrtBackward0 <- AccumulateGrad  <-- here" in ex.graph_lines
     assert "grad_self = grad / (2 * result)" in ex.why  # the op table's rule, for torch too
-    if lib == "minigrad":
-        assert "SqrtBackward0 created in cell In[" in text
+    assert "SqrtBackward0 created in cell In[" in text  # torch: from the node's metadata
     if ex.graph is not None:  # the drawing is optional (it needs the graphviz renderer)
         assert "SqrtBackward0" in ex.graph.dot
 
@@ -567,3 +566,17 @@ def test_explain_anomaly_of_a_method_call_and_an_unknown_op(ipython: Any) -> Non
         ex = last(ipython)
         assert ex.kind == "anomaly_nan" and ex.node == "PowBackward0"
         assert ex.fix_code is None and ex.fix.endswith(".")  # no rewrite for pow: words only
+
+
+@pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled")
+@pytest.mark.filterwarnings("ignore:Error detected in")
+def test_explain_torch_error_in_anomaly_mode_shows_the_forward_line(ipython: Any) -> None:
+    pytest.importorskip("torch")
+    with loaded(ipython):
+        run(ipython, SETUP.format(lib="torch"))
+        cell = "with torch.autograd.detect_anomaly():\n    y = x.exp()\n    y.add_(1)\n"
+        run(ipython, cell + "    y.sum().backward()")
+        ex = last(ipython)
+    assert ex.kind == "modified_saved" and ex.node == "ExpBackward0"
+    made = [(label, line) for label, line in ex.where if label.startswith("ExpBackward0 created")]
+    assert [line for _, line in made] == ["y = x.exp()"]

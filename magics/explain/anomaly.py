@@ -36,8 +36,6 @@ def anomaly_nan(case: Case) -> Facts:
     if made is None:
         return facts
     facts["forward"] = made.text
-    if node_site(case.shell, node) is None:  # minigrad shows where the node was made itself
-        facts["_sites"] = [("the forward line that made it", made)]
     fixed = _keep_from_zero(made.text, node_label(node))
     if fixed and case.line is not None:
         facts["fix_code"] = f"{fixed}\n{case.text}"
@@ -64,7 +62,11 @@ def _named_node(root: Any, wanted: str) -> Any:
 
 
 def forward_site(case: Case, node: Any) -> Site | None:
-    """The user's line that made `node`: from the error, the node's metadata, or its site."""
+    """The user's line that made `node`: its recorded site, the error's forward traceback, or
+    (PyTorch in anomaly mode) the node's metadata; None when none is known."""
+    recorded = node_site(case.shell, node)
+    if recorded is not None:
+        return recorded
     lines = getattr(case.error, "forward_traceback", None)
     if lines is None:
         metadata = getattr(node, "metadata", None)
@@ -76,7 +78,7 @@ def forward_site(case: Case, node: Any) -> Site | None:
     for match in FRAME.finditer("".join(lines)):
         if match.group("file") in cells:
             found = site(case.shell, match.group("file"), int(match.group("line")))
-    return found or (node_site(case.shell, node) if node is not None else None)
+    return found
 
 
 def _keep_from_zero(text: str, node: str) -> str | None:

@@ -24,7 +24,6 @@ from magics.explain.context import (
     graph_text,
     module_alias,
     node_label,
-    node_site,
     tensors_in,
     user_site,
 )
@@ -366,7 +365,8 @@ def _assemble(
     node, tensor = found.get("_node"), found.get("_tensor")
     said = "warned" if issubclass(row.error[0], Warning) else "raised"
     where = [(f"{said} in {case.line.label}", case.line.text)] if case.line else []
-    created = node_site(case.shell, node) if node is not None else None
+    # where the node was made: minigrad records it; in anomaly mode PyTorch does too
+    created = anomaly.forward_site(case, node) if node is not None else None
     extra = [(f"{label} in {s.label}", s.text) for label, s in found.get("_sites", []) if s]
     if created and (not case.line or created.order != case.line.order):
         extra.insert(0, (f"{fields['node']} created in {created.label}", created.text))
