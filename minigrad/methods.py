@@ -493,6 +493,9 @@ class TensorMethods:
         if not shape:
             return self.reshape(1)
         s, e = _dims(start_dim, len(shape))[0], _dims(end_dim, len(shape))[0]
+        if s > e:
+            msg = "flatten() has invalid args: start_dim cannot come after end_dim"
+            raise runtime("flatten_dims", msg)
         if s == e:
             return self
         merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
@@ -704,42 +707,48 @@ class TensorMethods:
 
     def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Any:
         """Fill with uniform random values in [a, b), in place (torch's numbers)."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d = self._data
+        checks.uniform_bounds(float(a), float(b), d.dtype)
         return self._fill(kernels.uniform(resolve(generator), d.shape, d.dtype.type, a, b))
 
     def normal_(self, mean: _Number = 0.0, std: _Number = 1.0, *, generator: Any = None) -> Any:
         """Fill with normal random values, in place (torch's numbers)."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d = self._data
+        checks.kernel_dtype("normal_kernel_cpu", d.dtype)
+        checks.std_scalar(float(std))
         return self._fill(kernels.normal(resolve(generator), d.shape, d.dtype.type, mean, std))
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Any:
         """Fill with 0/1 draws, 1 with probability p (a number or a tensor), in place."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d, gen = self._data, resolve(generator)
         if hasattr(p, "_data"):
+            checks.probabilities(p._data)
             probs = np.broadcast_to(p._data, d.shape)
             return self._fill(kernels.bernoulli_tensor(gen, probs))
+        checks.probability(float(p))
         return self._fill(kernels.bernoulli(gen, d.shape, d.dtype.type, float(p)))
 
     def exponential_(self, lambd: _Number = 1.0, *, generator: Any = None) -> Any:
         """Fill with Exp(lambd) draws, in place."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d = self._data
+        checks.exponential(float(lambd), d.dtype)
         return self._fill(kernels.exponential(resolve(generator), d.shape, d.dtype.type, lambd))
 
     def random_(self, low: Any = None, high: Any = None, *, generator: Any = None) -> Any:
         """Fill with random integers: [0, max] by default, [0, low) or [low, high)."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d, gen = self._data, resolve(generator)
@@ -747,6 +756,7 @@ class TensorMethods:
             return self._fill(kernels.random_bits(gen, d.shape, d.dtype.type))
         if high is None:
             low, high = 0, low
+        checks.from_to(int(low), int(high), d.dtype)
         return self._fill(kernels.from_to(gen, d.shape, d.dtype.type, int(low), int(high)))
 
     # --- new tensors like this one ------------------------------------------------------------

@@ -163,6 +163,31 @@ SAMPLERS = [
     "torch.manual_seed(2**64)",
     "torch.manual_seed(-2**63 - 1)",
     "torch.Generator().manual_seed(2**64)",
+    "torch.randint_like(torch.ones(2), 0)",
+    "torch.randint_like(torch.ones(2), 5, 2)",
+    "torch.randint_like(torch.ones(2, dtype=torch.uint8), 300)",
+    "torch.rand_like(torch.tensor([1, 2]))",
+    "torch.randn_like(torch.tensor([1, 2]))",
+    "torch.ones(2).normal_(0, -1)",
+    "torch.ones(2).normal_(0, float('nan'))",
+    "torch.tensor([1, 2]).normal_()",
+    "torch.ones(2).uniform_(1, 0)",
+    "torch.ones(2).uniform_(float('nan'), 1)",
+    "torch.ones(2).uniform_(-1e39, 0)",
+    "torch.ones(2, dtype=torch.float16).uniform_(0, 1e10)",
+    "torch.tensor([1, 2]).uniform_()",
+    "torch.ones(2).random_(5, 2)",
+    "torch.ones(2).random_(0)",
+    "torch.ones(2).random_(-5)",
+    "torch.ones(2).bernoulli_(1.5)",
+    "torch.ones(2).bernoulli_(torch.tensor([1.5, 0.]))",
+    "torch.ones(2).exponential_(-1)",
+    "torch.ones(2).exponential_(0)",
+    "torch.tensor([1, 2]).exponential_()",
+    "torch.nn.init.normal_(torch.ones(2), std=-1)",
+    "torch.nn.init.uniform_(torch.ones(2), 1, 0)",
+    "torch.set_rng_state(torch.ones(3))",
+    "torch.set_rng_state([1, 2])",
 ]
 
 TENSORS = [
@@ -226,6 +251,8 @@ TENSORS = [
     "torch.stack([])",
     "torch.utils.data.DataLoader([1, 2], batch_size=0)",
     "torch.utils.data.DataLoader([1, 2], batch_size=-1)",
+    "torch.ones(2, 3).flatten(1, 0)",
+    "torch.ones(2, 3).flatten(3)",
 ]
 
 # arguments that look wrong but PyTorch accepts: same value (and dtype) as PyTorch

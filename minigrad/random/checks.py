@@ -133,7 +133,31 @@ def multinomial(probs: np.ndarray, num_samples: int, replacement: bool) -> None:
             raise runtime("bad_p", "invalid multinomial distribution (sum of probabilities <= 0)")
 
 
+def uniform_bounds(low: float, high: float, np_type: np.dtype) -> None:
+    """uniform_'s checks: a float dtype, both bounds inside it, low <= high."""
+    kernel_dtype("check_uniform_bounds", np_type)
+    info = np.finfo(np_type)
+    for name, value in (("from", low), ("to", high)):
+        if not float(info.min) <= value <= float(info.max):  # nan fails too
+            raise runtime("bad_range", f"{name} is out of bounds for {C_NAMES[np_type.name]}")
+    if low > high:
+        msg = f"uniform_ expects to return a [from, to) range, but found from={_num(low)} > "
+        raise runtime("bad_range", msg + f"to={_num(high)}")
+
+
+def exponential(lambd: float, np_type: np.dtype) -> None:
+    """exponential_'s checks: a float dtype and a positive rate."""
+    if np_type.kind != "f":
+        raise runtime(
+            "dtype",
+            "Exponential distribution is a continuous probability distribution. dtype must be a "
+            f"floating point but you specified {SHORT_NAMES[np_type.name]}",
+        )
+    if not lambd > 0.0:
+        msg = f"exponential_ expects lambda > 0.0, but found lambda={_num(lambd)}"
+        raise runtime("bad_range", msg)
+
+
 def _num(value: float) -> str:
-    """A double as ATen's messages print it (`-1`, `1.5`)."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    """A double as ATen's messages print it: C++ streams' %g (`-1`, `1.5`, `1e+10`, `nan`)."""
+    return f"{float(value):g}"

@@ -132,6 +132,7 @@ def rand_like(t: Any, *, dtype: Any = None, requires_grad: bool = False, generat
         t: the model tensor.
     """
     shape, np_type = _like(t, dtype)
+    checks.kernel_dtype("check_uniform_bounds", np.dtype(np_type))
     return _make(kernels.uniform(resolve(generator), shape, np_type, 0.0, 1.0), requires_grad)
 
 
@@ -143,6 +144,7 @@ def randn_like(t: Any, *, dtype: Any = None, requires_grad: bool = False, genera
         t: the model tensor.
     """
     shape, np_type = _like(t, dtype)
+    checks.kernel_dtype("normal_kernel_cpu", np.dtype(np_type))
     return _make(kernels.normal(resolve(generator), shape, np_type, 0.0, 1.0), requires_grad)
 
 
@@ -158,6 +160,8 @@ def randint_like(t: Any, low: int = 0, high: Any = None, *, dtype: Any = None,
     if high is None:
         low, high = 0, low
     shape, np_type = _like(t, dtype)
+    low, high = checks.long_long(low), checks.long_long(high)
+    checks.from_to(low, high, np.dtype(np_type))
     return _make(kernels.from_to(resolve(generator), shape, np_type, low, high), False)
 
 
