@@ -165,7 +165,7 @@ def _filled(fn: str, fill: Any, shape: tuple[int, ...], dtype: Any, requires_gra
     check_device(device)
     dt = dtype_arg(fn, dtype) or dtypes.get_default_dtype()
     grad = bool_arg(fn, "requires_grad", requires_grad)
-    _check_fill(fill, dt)
+    check_fill(fill, dt)
     with np.errstate(all="ignore"):  # -1 wraps in uint8, as in PyTorch
         values = np.full(shape, np.array(fill).astype(dt.np_type), dt.np_type)
     return _leaf(values, grad)
@@ -176,7 +176,7 @@ _C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "
             "int64": "int64_t", "float16": "c10::Half", "float32": "float"}  # fmt: skip
 
 
-def _check_fill(fill: Any, dt: dtypes.dtype) -> None:
+def check_fill(fill: Any, dt: dtypes.dtype) -> None:
     """PyTorch's error for a fill value outside the dtype's range (uint8 wraps down to -255)."""
     name = dt.np_type.name
     if name not in _C_TYPES or isinstance(fill, (builtins.bool, np.bool_)):
@@ -283,7 +283,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, device: An
     check_device(device)
     dt = dtype_arg("linspace", dtype) or dtypes.get_default_dtype()
     for bound in (start, end):
-        _check_fill(number_arg("linspace", "start", bound, 1), dt)
+        check_fill(number_arg("linspace", "start", bound, 1), dt)
     with np.errstate(all="ignore"):  # float16 steps may overflow to inf, as in PyTorch
         values = np.linspace(start, end, _steps("linspace", steps)).astype(dt.np_type)
     return _leaf(values, bool_arg("linspace", "requires_grad", requires_grad))

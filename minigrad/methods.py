@@ -678,7 +678,8 @@ class TensorMethods:
                 # a non-leaf in a graph: record the overwrite, so the old values get no gradient
                 self[...] = values
                 return self
-        self._data[...] = values
+        with np.errstate(all="ignore"):  # a cast to float16 overflows to inf silently
+            self._data[...] = values
         self._version[0] += 1  # type: ignore[attr-defined]
         return self
 
@@ -691,7 +692,12 @@ class TensorMethods:
 
     def fill_(self, value: Any) -> Any:
         """Fill with `value`, in place (in a graph: CopySlices; PyTorch: FillBackward2)."""
-        return self._fill(np.asarray(value).item() if isinstance(value, TensorMethods) else value)
+        from minigrad.factories import check_fill
+
+        value = np.asarray(value).item() if isinstance(value, TensorMethods) else value
+        check_fill(number_arg("fill_", "value", value, 1), dtypes.from_numpy(self._data.dtype))
+        with np.errstate(all="ignore"):  # -1 wraps to 255 in uint8, as in PyTorch
+            return self._fill(np.asarray(value).astype(self._data.dtype))
 
     def copy_(self, src: Any) -> Any:
         """Copy `src`'s values into self (broadcasting), in place.

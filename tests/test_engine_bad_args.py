@@ -251,6 +251,9 @@ TENSORS = [
     "torch.stack([])",
     "torch.utils.data.DataLoader([1, 2], batch_size=0)",
     "torch.utils.data.DataLoader([1, 2], batch_size=-1)",
+    "torch.zeros(2, dtype=torch.float16).fill_(70000.)",
+    "torch.zeros(2).fill_(1e300)",
+    "torch.zeros(2, dtype=torch.int32).fill_(2**40)",
     "torch.ones(2, 3).flatten(1, 0)",
     "torch.ones(2, 3).flatten(3)",
 ]
@@ -286,6 +289,8 @@ ACCEPTED = [
     "torch.tensor([1, 2]) / 0",
     "torch.tensor([-7]) // 2",
     "torch.tensor([-7]) % -2",
+    "torch.zeros(2, dtype=torch.uint8).fill_(-1)",
+    "torch.zeros(2).fill_(float('inf'))",
     "torch.zeros(6).view(2, 3, -1).shape",
     "torch.zeros(0).view(0, 2, 0).shape",
 ]
