@@ -17,6 +17,11 @@ from minigrad import dtypes
 from minigrad.errors import MinigradTypeError, runtime, typed
 
 
+def cpp_number(value: Any) -> str:
+    """A number as ATen's messages print it: C++ streams' `%g` (`-1`, `1.5`, `1e+10`, `nan`)."""
+    return f"{float(value):g}"
+
+
 def type_name(value: Any) -> str:
     """The type's name as PyTorch's messages print it (`float`, `numpy.float32`, `Tensor`)."""
     cls = type(value)

@@ -12,6 +12,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.arguments import (
     bool_arg,
+    cpp_number,
     dtype_arg,
     int_arg,
     int_list,
@@ -238,8 +239,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
     check_device(device)
     if end is None:
         start, end = 0, number_arg("arange", "end", start, 1)
-    for name, value, pos in (("start", start, 1), ("end", end, 2), ("step", step, 3)):
+    start, end, step = (
         number_arg("arange", name, value, pos)
+        for name, value, pos in (("start", start, 1), ("end", end, 2), ("step", step, 3))
+    )
     if dtype is None:
         is_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
         dt = dtypes.int64 if is_int else dtypes.get_default_dtype()
@@ -256,17 +259,11 @@ def _check_range(start: Any, end: Any, step: Any) -> None:
     if step == 0:
         raise runtime("bad_range", "step must be nonzero")
     if not (np.isfinite(start) and np.isfinite(end)):
-        raise runtime("bad_range", f"unsupported range: {_num(start)} -> {_num(end)}")
+        raise runtime("bad_range", f"unsupported range: {cpp_number(start)} -> {cpp_number(end)}")
     if (step > 0 and end < start) or (step < 0 and end > start):
         raise runtime("bad_range", "upper bound and lower bound inconsistent with step sign")
     if abs((end - start) / step) > np.iinfo(np.int64).max:
         raise runtime("bad_range", "invalid size, possible overflow?")
-
-
-def _num(value: Any) -> str:
-    """A number as PyTorch's C++ prints it in range errors (`0`, `inf`, `1.5`)."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _steps(fn: str, steps: Any) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.arguments import cpp_number
 from minigrad.errors import MinigradNotImplementedError, MinigradValueError, runtime, typed
 
 INT64_MIN, UINT64_MAX = -(2**63), 2**64 - 1
@@ -74,7 +75,7 @@ def from_to(low: int, high: int, np_type: np.dtype) -> None:
 def std_scalar(std: float) -> None:
     """normal's check on a number std."""
     if not std >= 0.0:
-        raise runtime("bad_std", f"normal expects std >= 0.0, but found std {_num(std)}")
+        raise runtime("bad_std", f"normal expects std >= 0.0, but found std {cpp_number(std)}")
 
 
 def std_tensor(std: np.ndarray) -> None:
@@ -86,7 +87,7 @@ def std_tensor(std: np.ndarray) -> None:
 def probability(p: float) -> None:
     """bernoulli's check on a number p."""
     if not 0 <= p <= 1:
-        raise runtime("bad_p", f"bernoulli_ expects p to be in [0, 1], but got p={_num(p)}")
+        raise runtime("bad_p", f"bernoulli_ expects p to be in [0, 1], but got p={cpp_number(p)}")
 
 
 def probabilities(p: np.ndarray) -> None:
@@ -141,8 +142,8 @@ def uniform_bounds(low: float, high: float, np_type: np.dtype) -> None:
         if not float(info.min) <= value <= float(info.max):  # nan fails too
             raise runtime("bad_range", f"{name} is out of bounds for {C_NAMES[np_type.name]}")
     if low > high:
-        msg = f"uniform_ expects to return a [from, to) range, but found from={_num(low)} > "
-        raise runtime("bad_range", msg + f"to={_num(high)}")
+        msg = f"uniform_ expects to return a [from, to) range, but found from={cpp_number(low)} > "
+        raise runtime("bad_range", msg + f"to={cpp_number(high)}")
 
 
 def exponential(lambd: float, np_type: np.dtype) -> None:
@@ -154,10 +155,5 @@ def exponential(lambd: float, np_type: np.dtype) -> None:
             f"floating point but you specified {SHORT_NAMES[np_type.name]}",
         )
     if not lambd > 0.0:
-        msg = f"exponential_ expects lambda > 0.0, but found lambda={_num(lambd)}"
+        msg = f"exponential_ expects lambda > 0.0, but found lambda={cpp_number(lambd)}"
         raise runtime("bad_range", msg)
-
-
-def _num(value: float) -> str:
-    """A double as ATen's messages print it: C++ streams' %g (`-1`, `1.5`, `1e+10`, `nan`)."""
-    return f"{float(value):g}"
