@@ -79,8 +79,12 @@ def as_array(data: Any, dt: dtypes.dtype | None = None) -> np.ndarray:
 
 
 def _cast(arr: np.ndarray, dt: dtypes.dtype | None) -> np.ndarray:
-    """`arr` as `dt` (None: int64), overflowing to inf silently as PyTorch does (1e308)."""
-    with np.errstate(over="ignore", invalid="ignore"):
+    """`arr` as `dt` (None: int64), quietly: the one cast of the factories.
+
+    PyTorch overflows to inf (`tensor([1e308])`), wraps integers (`full((2,), -1, dtype=uint8)`)
+    and rounds float16 without a word; numpy would warn "overflow encountered in cast".
+    """
+    with np.errstate(all="ignore"):
         return arr.astype(np.int64 if dt is None else dt.np_type)
 
 
@@ -167,9 +171,7 @@ def _filled(fn: str, fill: Any, shape: tuple[int, ...], dtype: Any, requires_gra
     dt = dtype_arg(fn, dtype) or dtypes.get_default_dtype()
     grad = bool_arg(fn, "requires_grad", requires_grad)
     check_fill(fill, dt)
-    with np.errstate(all="ignore"):  # -1 wraps in uint8, as in PyTorch
-        values = np.full(shape, np.array(fill).astype(dt.np_type), dt.np_type)
-    return _leaf(values, grad)
+    return _leaf(np.full(shape, _cast(np.array(fill), dt), dt.np_type), grad)
 
 
 # the C++ type ATen names when a fill value does not fit (c10::checked_convert)
@@ -249,8 +251,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
     else:
         dt = dtype_arg("arange", dtype) or dtypes.get_default_dtype()
     _check_range(start, end, step)
-    with np.errstate(all="ignore"):  # a value past the dtype's range wraps as in PyTorch
-        values = np.arange(start, end, step).astype(dt.np_type)
+    values = _cast(np.arange(start, end, step), dt)
     return _leaf(values, bool_arg("arange", "requires_grad", requires_grad))
 
 
@@ -279,10 +280,9 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, device: An
     """`steps` evenly spaced values from start to end (inclusive)."""
     check_device(device)
     dt = dtype_arg("linspace", dtype) or dtypes.get_default_dtype()
-    for bound in (start, end):
-        check_fill(number_arg("linspace", "start", bound, 1), dt)
-    with np.errstate(all="ignore"):  # float16 steps may overflow to inf, as in PyTorch
-        values = np.linspace(start, end, _steps("linspace", steps)).astype(dt.np_type)
+    for name, bound, position in (("start", start, 1), ("end", end, 2)):
+        check_fill(number_arg("linspace", name, bound, position), dt)
+    values = _cast(np.linspace(start, end, _steps("linspace", steps)), dt)
     return _leaf(values, bool_arg("linspace", "requires_grad", requires_grad))
 
 
@@ -329,9 +329,9 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
     """`steps` values from base**start to base**end, evenly spaced in the exponent."""
     check_device(device)
     dt = dtype_arg("logspace", dtype) or dtypes.get_default_dtype()
-    with np.errstate(all="ignore"):  # overflow to inf, silently, as in PyTorch
+    with np.errstate(all="ignore"):  # base**400 is inf, silently, as in PyTorch
         values = np.logspace(start, end, _steps("logspace", steps), base=base)
-    return _leaf(values.astype(dt.np_type), bool_arg("logspace", "requires_grad", requires_grad))
+    return _leaf(_cast(values, dt), bool_arg("logspace", "requires_grad", requires_grad))
 
 
 def _legacy(dt: dtypes.dtype) -> Any:

@@ -696,8 +696,7 @@ class TensorMethods:
 
         value = np.asarray(value).item() if isinstance(value, TensorMethods) else value
         check_fill(number_arg("fill_", "value", value, 1), dtypes.from_numpy(self._data.dtype))
-        with np.errstate(all="ignore"):  # -1 wraps to 255 in uint8, as in PyTorch
-            return self._fill(np.asarray(value).astype(self._data.dtype))
+        return self._fill(np.asarray(value).astype(self._data.dtype))  # -1 wraps in uint8
 
     def copy_(self, src: Any) -> Any:
         """Copy `src`'s values into self (broadcasting), in place.
