@@ -77,12 +77,21 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     return (normalize_dim(dim, ndim),)
 
 
+_UNARY = object()  # _plain's `other` when the function takes one array
+
+
 def _other(value: Any) -> Any:
-    """Python numbers pass through; numpy arrays and lists become tensors."""
+    """Python numbers and tensors pass through, numpy arrays and scalars become tensors; any
+    other value (a str, None, a list) is NotImplemented, so Python raises its own TypeError
+    ("unsupported operand type(s) for +: 'Tensor' and 'str'"), as PyTorch's operators do."""
     # Tensor subclasses TensorMethods: checking the base avoids an import on every operator.
-    if isinstance(value, (TensorMethods, int, float, bool)):
+    if isinstance(value, TensorMethods):
         return value
-    if isinstance(value, (np.ndarray, np.number, np.bool_)):
+    if isinstance(value, np.generic):  # torch takes a numpy scalar as a Python number (even
+        return value.item()  # np.float64, a float subclass: float32 * np.float64(2) is float32)
+    if isinstance(value, (int, float, bool)):
+        return value
+    if isinstance(value, np.ndarray):
         from minigrad.tensor import Tensor
 
         return Tensor._make(np.asarray(value))
@@ -94,28 +103,38 @@ class TensorMethods:
 
     __slots__ = ()
     _data: np.ndarray
+    # numpy defers to Tensor's operators (`np.float64(2) * t` is a Tensor), as to torch's
+    __array_priority__ = 1000
 
     # --- arithmetic operators -----------------------------------------------------------------
     def __add__(self, other: Any) -> Any:
-        return ops.add(self, _other(other))
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.add(self, other)
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Any:
-        return ops.sub(self, _other(other))
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.sub(self, other)
 
     def __rsub__(self, other: Any) -> Any:
+        if _other(other) is NotImplemented:
+            return NotImplemented
         return ops.rsub(self, other=other)
 
     def __mul__(self, other: Any) -> Any:
-        return ops.mul(self, _other(other))
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.mul(self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Any:
-        return ops.div(self, _other(other))
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.div(self, other)
 
     def __rtruediv__(self, other: Any) -> Any:
+        if _other(other) is NotImplemented:
+            return NotImplemented
         return ops.mul(ops.reciprocal(self), other)
 
     def __neg__(self) -> Any:
@@ -128,18 +147,23 @@ class TensorMethods:
         return ops.absolute(self)
 
     def __pow__(self, exponent: Any) -> Any:
+        if _other(exponent) is NotImplemented:
+            return NotImplemented
         if isinstance(exponent, TensorMethods):
             return ops.pow_tensor(self, exponent)
         return ops.pow_scalar(_float_for(self, exponent), exponent=exponent)
 
     def __rpow__(self, base: Any) -> Any:
+        if _other(base) is NotImplemented:
+            return NotImplemented
         return ops.pow_scalar_base(_float_for(self, base), base=base)
 
     def __matmul__(self, other: Any) -> Any:
-        return self.matmul(other)
+        return NotImplemented if _other(other) is NotImplemented else self.matmul(other)
 
     def __rmatmul__(self, other: Any) -> Any:
-        return _other(other).matmul(self)
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else other.matmul(self)
 
     def __floordiv__(self, other: Any) -> Any:
         return self._plain(np.floor_divide, int_divisor(self, other))
@@ -148,13 +172,15 @@ class TensorMethods:
         return self._plain(np.remainder, int_divisor(self, other))
 
     # --- comparisons and logic: no gradient ---------------------------------------------------
-    def _plain(self, fn: Any, other: Any = None) -> Any:
+    def _plain(self, fn: Any, other: Any = _UNARY) -> Any:
         """Apply a numpy function that has no gradient; the result never requires grad."""
         from minigrad.dispatch import broadcast_message
         from minigrad.tensor import Tensor
 
-        if other is None:
+        if other is _UNARY:
             return Tensor._make(np.asarray(fn(self._data)))
+        if _other(other) is NotImplemented:  # Python's own TypeError (`x < 'a'`), or == False
+            return NotImplemented
         b = other._data if isinstance(other, Tensor) else other
         try:
             with np.errstate(all="ignore"):  # inf and nan silently, as in PyTorch

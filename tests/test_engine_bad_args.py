@@ -8,6 +8,7 @@ must give PyTorch's result.
 
 from __future__ import annotations
 
+import traceback
 import warnings
 from typing import Any
 
@@ -258,6 +259,24 @@ TENSORS = [
     "torch.ones(2, 3).flatten(3)",
 ]
 
+# operands of the wrong type: the operator gives up (NotImplemented), so Python's own TypeError
+OPERATORS = [
+    "torch.ones(2) + 'a'",
+    "'a' + torch.ones(2)",
+    "None * torch.ones(2)",
+    "torch.ones(2) * None",
+    "'a' - torch.ones(2)",
+    "None / torch.ones(2)",
+    "torch.ones(2) ** 'a'",
+    "torch.ones(2) @ 'a'",
+    "torch.ones(2) + [1, 2]",
+    "torch.ones(2) + (1, 2)",
+    "torch.ones(2) < 'a'",
+    "torch.ones(2) // 'a'",
+    "torch.ones(2) % None",
+    "torch.tensor([True]) & 'a'",
+]
+
 # arguments that look wrong but PyTorch accepts: same value (and dtype) as PyTorch
 ACCEPTED = [
     "torch.manual_seed(-5).initial_seed()",
@@ -295,6 +314,14 @@ ACCEPTED = [
     "torch.tensor([-7]) % -2",
     "torch.zeros(2, dtype=torch.uint8).fill_(-1)",
     "torch.zeros(2).fill_(float('inf'))",
+    "torch.ones(2) == 'a'",
+    "torch.ones(2) != None",
+    "np.float64(2) * torch.ones(2)",
+    "torch.ones(2) * np.float64(2)",
+    "torch.ones(2, dtype=torch.float16) * np.float32(2)",
+    "torch.tensor([1, 2]) * np.float32(2.5)",
+    "torch.ones(2) + np.array([1., 2.])",
+    "2 ** torch.ones(2)",
     "torch.zeros(6).view(2, 3, -1).shape",
     "torch.zeros(0).view(0, 2, 0).shape",
 ]
@@ -320,6 +347,16 @@ def test_bad_argument_raises_torch_error(expr: str) -> None:
     assert (got, str(ours)) == (want, str(ref))
     assert isinstance(ours, MinigradError), type(ours).__mro__  # ours, never numpy's
     assert "minigrad" not in str(ours)
+
+
+@pytest.mark.parametrize("expr", OPERATORS)
+def test_bad_operand_gives_pythons_type_error(expr: str) -> None:
+    want, ref = outcome(torch, expr)
+    got, ours = outcome(minigrad, expr)
+    assert (got, str(ours)) == (want, str(ref)) and want == "TypeError"
+    assert ours.__traceback__ is not None
+    frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(ours.__traceback__)]
+    assert not any("numpy" in f for f in frames)  # numpy was never asked
 
 
 def plain(value: Any) -> Any:
