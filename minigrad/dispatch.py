@@ -113,7 +113,10 @@ class OpDef:
         except (ValueError, IndexError, TypeError) as exc:
             raise numpy_error(self, args, exc) from None
         finally:
-            _QUIET_VAR.reset(token) if _QUIET_VAR is not None else token.__exit__(None, None, None)
+            if _QUIET_VAR is not None:
+                _QUIET_VAR.reset(token)
+            else:
+                token.__exit__(None, None, None)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if grad_in and _state.enabled:

@@ -139,3 +139,14 @@ def test_numpy_error_state_is_left_as_it_was() -> None:
         warnings.simplefilter("always")
         np.log(np.zeros(1))  # the student's own numpy still warns
     assert [w.category for w in log] == [RuntimeWarning]
+
+
+def test_forward_is_quiet_without_numpy_2_error_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    from minigrad import dispatch
+
+    monkeypatch.setattr(dispatch, "_QUIET_VAR", None)  # numpy 1.x: np.errstate per forward
+    before = np.geterr()
+    with warnings.catch_warnings(record=True) as log:
+        warnings.simplefilter("always")
+        out = minigrad.tensor([1e38]) * 10
+    assert not log and out.tolist() == [float("inf")] and np.geterr() == before
