@@ -66,7 +66,8 @@ class OpDef:
         saves_out: the output is saved (e.g. exp, tanh reuse it).
         float_op: integer inputs are promoted to the default float dtype first (div, exp, ...).
         view: the output shares memory and version counter with the first input.
-        quiet: silence numpy's floating point warnings (PyTorch gives inf/nan silently).
+        quiet: kept for the rows that still pass it; every forward now runs with numpy's
+            floating point warnings off (PyTorch gives inf/nan silently), see `_QUIET`.
         saves_attrs: the node keeps non-tensor state (indices, a condition) that PyTorch saves
             and frees, so a second backward fails there too.
     """
@@ -105,16 +106,18 @@ class OpDef:
         arrays, grad_in = _unwrap(self, args)
         if arrays is None:  # Python numbers only: the result is still a Tensor
             arrays = list(args)
+        token = _QUIET_VAR.set(_QUIET) if _QUIET_VAR is not None else _enter_quiet()
         try:
-            if self.quiet:
-                with np.errstate(all="ignore"):
-                    out = self.forward(*arrays, **attrs)
-            else:
-                out = self.forward(*arrays, **attrs) if attrs else self.forward(*arrays)
+            out = self.forward(*arrays, **attrs) if attrs else self.forward(*arrays)
         except MinigradError:
             raise
         except (ValueError, IndexError, TypeError) as exc:
             raise numpy_error(self, args, exc) from None
+        finally:
+            if _QUIET_VAR is not None:
+                _QUIET_VAR.reset(token)
+            else:
+                token.__exit__(None, None, None)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if grad_in and _state.enabled:
@@ -126,6 +129,33 @@ class OpDef:
 
     def __repr__(self) -> str:
         return f"<op {self.name}: {self.node_cls.__name__}>"
+
+
+def _quiet_state() -> tuple[Any, Any]:
+    """numpy's error-state context variable and an "ignore all" value for it (numpy >= 2).
+
+    Setting the variable directly costs a fraction of `np.errstate`, whose `__enter__` builds
+    a new state object every time; a forward runs for every op, so this is the hot path.
+    (None, None) on numpy 1.x, where `np.errstate` is used instead.
+    """
+    try:
+        from numpy._core._ufunc_config import _extobj_contextvar  # type: ignore[attr-defined]
+        from numpy._core.umath import _make_extobj
+    except ImportError:
+        return None, None
+    return _extobj_contextvar, _make_extobj(all="ignore")
+
+
+# No numpy RuntimeWarning ("overflow encountered in multiply", "divide by zero encountered in
+# log") reaches a student: PyTorch computes inf and nan silently, so every forward runs quietly.
+_QUIET_VAR, _QUIET = _quiet_state()
+
+
+def _enter_quiet() -> Any:
+    """numpy 1.x: an entered `np.errstate(all="ignore")`."""
+    state = np.errstate(all="ignore")
+    state.__enter__()
+    return state
 
 
 def defop(name: str, forward: Callable[..., Any], backward: Backward, **kw: Any) -> OpDef:

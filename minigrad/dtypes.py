@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.errors import MinigradTypeError
+
 
 class dtype:  # spelled like torch.dtype
     """A tensor element type. Prints as `torch.float32`, exactly as PyTorch prints it.
@@ -78,9 +80,11 @@ def set_default_dtype(d: dtype) -> None:
     """
     global _default
     if not isinstance(d, dtype):
-        raise TypeError(f"set_default_dtype(): argument 'd' must be dtype, not {type(d).__name__}")
+        raise MinigradTypeError(
+            "invalid dtype object: only floating-point types are supported as the default type"
+        )
     if not d.is_floating_point:
-        raise TypeError("only floating-point types are supported as the default type")
+        raise MinigradTypeError("only floating-point types are supported as the default type")
     _default = d
 
 
@@ -89,9 +93,16 @@ def from_numpy(np_dtype: Any) -> dtype:
     try:
         return _BY_NUMPY[np.dtype(np_dtype)]
     except KeyError:
-        raise TypeError(
-            f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types "
-            "are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        found = np.dtype(np_dtype)
+        if found.kind in "cu":  # PyTorch has these (complex, uint16 to 64); minigrad does not
+            raise MinigradTypeError(
+                f"can't convert np.ndarray of type {found}. The only supported types are: "
+                "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+            ) from None
+        raise MinigradTypeError(  # PyTorch's text, for types neither supports (str_, object_, ...)
+            f"can't convert np.ndarray of type numpy.{found.type.__name__}. The only supported "
+            "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
+            "int8, uint64, uint32, uint16, uint8, and bool."
         ) from None
 
 

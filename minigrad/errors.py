@@ -66,6 +66,11 @@ class MinigradIndexError(MinigradError, IndexError):
     """An IndexError (index or dimension out of range)."""
 
 
+@_named_as_builtin
+class MinigradNotImplementedError(MinigradError, NotImplementedError):
+    """A NotImplementedError, as ATen raises for a kernel without a loop for a dtype."""
+
+
 def runtime(kind: str, message: str, **facts: Any) -> MinigradRuntimeError:
     """A RuntimeError tagged with `kind` (the explainer's key, e.g. "nonscalar_backward")."""
     err = MinigradRuntimeError(message, **facts)

@@ -10,6 +10,17 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.arguments import (
+    bool_arg,
+    cpp_number,
+    dtype_arg,
+    int_arg,
+    int_list,
+    nonnegative,
+    number_arg,
+    size_args,
+    type_name,
+)
 from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.shapes import shape_args
@@ -68,8 +79,12 @@ def as_array(data: Any, dt: dtypes.dtype | None = None) -> np.ndarray:
 
 
 def _cast(arr: np.ndarray, dt: dtypes.dtype | None) -> np.ndarray:
-    """`arr` as `dt` (None: int64), overflowing to inf silently as PyTorch does (1e308)."""
-    with np.errstate(over="ignore", invalid="ignore"):
+    """`arr` as `dt` (None: int64), quietly: the one cast of the factories.
+
+    PyTorch overflows to inf (`tensor([1e308])`), wraps integers (`full((2,), -1, dtype=uint8)`)
+    and rounds float16 without a word; numpy would warn "overflow encountered in cast".
+    """
+    with np.errstate(all="ignore"):
         return arr.astype(np.int64 if dt is None else dt.np_type)
 
 
@@ -98,8 +113,10 @@ def _check_items(data: Any) -> builtins.bool:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             stack.extend(x)
-        elif not isinstance(x, (builtins.int, builtins.float, builtins.bool, np.number, Tensor)):
+        elif isinstance(x, (str, bytes)):
             raise MinigradTypeError(f"new(): invalid data type '{type(x).__name__}'")
+        elif not isinstance(x, (builtins.int, builtins.float, builtins.bool, np.number, Tensor)):
+            raise runtime("dtype", f"Could not infer dtype of {type(x).__name__}")
         elif not isinstance(x, (np.number, Tensor)):
             native = True
     return native
@@ -129,8 +146,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, Tensor):
         warnings.warn(COPY_WARNING, UserWarning, stacklevel=2)
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else None
-    return _leaf(as_array(data, dt), requires_grad)
+    dt = dtype_arg("tensor", dtype)
+    return _leaf(as_array(data, dt), bool_arg("tensor", "requires_grad", requires_grad))
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -147,44 +164,75 @@ def from_numpy(arr: np.ndarray) -> Tensor:
     return Tensor._make(arr)
 
 
-def _filled(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device=None):
+def _filled(fn: str, fill: Any, shape: tuple[int, ...], dtype: Any, requires_grad: Any,
+            device: Any = None) -> Tensor:  # fmt: skip
+    """A leaf of `shape` filled with `fill`; `fn` names the factory in argument errors."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.full(shape_args(size), fill, dt.np_type), requires_grad)
+    dt = dtype_arg(fn, dtype) or dtypes.get_default_dtype()
+    grad = bool_arg(fn, "requires_grad", requires_grad)
+    check_fill(fill, dt)
+    return _leaf(np.full(shape, _cast(np.array(fill), dt), dt.np_type), grad)
+
+
+# the C++ type ATen names when a fill value does not fit (c10::checked_convert)
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float"}  # fmt: skip
+
+
+def check_fill(fill: Any, dt: dtypes.dtype) -> None:
+    """PyTorch's error for a fill value outside the dtype's range (uint8 wraps down to -255)."""
+    name = dt.np_type.name
+    if name not in _C_TYPES or isinstance(fill, (builtins.bool, np.bool_)):
+        return
+    if dt.np_type.kind == "f":
+        info = np.finfo(dt.np_type)
+        fits = not np.isfinite(fill) or float(info.min) <= fill <= float(info.max)
+    else:
+        limits = np.iinfo(dt.np_type)  # type: ignore[type-var]
+        lowest = -int(limits.max) if name == "uint8" else int(limits.min)
+        fits = bool(np.isfinite(fill)) and lowest <= fill <= int(limits.max)
+    if not fits:
+        msg = f"value cannot be converted to type {_C_TYPES[name]} without overflow"
+        raise runtime("overflow", msg)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of zeros of the given shape."""
-    return _filled(0, _size(size, kw), dtype, requires_grad, device)
+    return _filled("zeros", 0, size_args("zeros", size, kw), dtype, requires_grad, device)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of ones of the given shape."""
-    return _filled(1, _size(size, kw), dtype, requires_grad, device)
+    return _filled("ones", 1, size_args("ones", size, kw), dtype, requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of the given shape (minigrad fills it with zeros; PyTorch leaves it unset)."""
-    return _filled(0, _size(size, kw), dtype, requires_grad, device)
+    return _filled("empty", 0, size_args("empty", size, kw), dtype, requires_grad, device)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """A tensor of the given shape filled with `fill_value` (its dtype inferred from it)."""
+    shape = nonnegative("full", int_list("full", size, one_int=False))
+    fill_value = number_arg("full", "fill_value", fill_value, 2)
     if dtype is None:
         dtype = dtypes.to_dtype(type(fill_value)) if not isinstance(fill_value, float) else None
-    return _filled(fill_value, (tuple(size),), dtype, requires_grad, device)
+    return _filled("full", fill_value, shape, dtype, requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:  # fmt: skip
     """The n x m identity matrix."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.eye(n, m, dtype=dt.np_type), requires_grad)
+    for name, value, position in (("n", n, 1), ("m", m, 2)):
+        if (value is not None or name == "n") and int_arg("eye", name, value, position) < 0:
+            raise runtime("negative_size", f"{name} must be greater or equal to 0, got {value}")
+    dt = dtype_arg("eye", dtype) or dtypes.get_default_dtype()
+    return _leaf(np.eye(n, m, dtype=dt.np_type), bool_arg("eye", "requires_grad", requires_grad))
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
@@ -192,26 +240,59 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
     """Values from start to end (exclusive) by step; int64 when all arguments are integers."""
     check_device(device)
     if end is None:
-        start, end = 0, start
+        start, end = 0, number_arg("arange", "end", start, 1)
+    start, end, step = (
+        number_arg("arange", name, value, pos)
+        for name, value, pos in (("start", start, 1), ("end", end, 2), ("step", step, 3))
+    )
     if dtype is None:
         is_int = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
         dt = dtypes.int64 if is_int else dtypes.get_default_dtype()
     else:
-        dt = dtypes.to_dtype(dtype)
-    return _leaf(np.arange(start, end, step).astype(dt.np_type), requires_grad)
+        dt = dtype_arg("arange", dtype) or dtypes.get_default_dtype()
+    _check_range(start, end, step)
+    values = _cast(np.arange(start, end, step), dt)
+    return _leaf(values, bool_arg("arange", "requires_grad", requires_grad))
+
+
+def _check_range(start: Any, end: Any, step: Any) -> None:
+    """PyTorch's errors for a zero step, an infinite range and a step of the wrong sign."""
+    if step == 0:
+        raise runtime("bad_range", "step must be nonzero")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise runtime("bad_range", f"unsupported range: {cpp_number(start)} -> {cpp_number(end)}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise runtime("bad_range", "upper bound and lower bound inconsistent with step sign")
+    if abs((end - start) / step) > np.iinfo(np.int64).max:
+        raise runtime("bad_range", "invalid size, possible overflow?")
+
+
+def _steps(fn: str, steps: Any) -> int:
+    """`steps` of linspace/logspace, or PyTorch's error."""
+    steps = int_arg(fn, "steps", steps, 3)
+    if steps < 0:
+        raise runtime("bad_range", "number of steps must be non-negative")
+    return steps
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:  # fmt: skip
     """`steps` evenly spaced values from start to end (inclusive)."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.linspace(start, end, steps).astype(dt.np_type), requires_grad)
+    dt = dtype_arg("linspace", dtype) or dtypes.get_default_dtype()
+    for name, bound, position in (("start", start, 1), ("end", end, 2)):
+        check_fill(number_arg("linspace", name, bound, position), dt)
+    values = _cast(np.linspace(start, end, _steps("linspace", steps)), dt)
+    return _leaf(values, bool_arg("linspace", "requires_grad", requires_grad))
 
 
-def _like(maker: Any, t: Tensor, dtype: Any, requires_grad: bool, device: Any = None) -> Tensor:
-    check_device(device)
-    return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def _like(fn: str, fill: Any, t: Tensor, dtype: Any, requires_grad: Any, device: Any) -> Tensor:
+    if not isinstance(t, Tensor):
+        raise MinigradTypeError(
+            f"{fn}(): argument 'input' (position 1) must be Tensor, not {type_name(t)}"
+        )
+    dt = dtype_arg(fn, dtype) or t.dtype
+    return _filled(fn, fill, tuple(t.shape), dt, requires_grad, device)
 
 
 # the *_like functions keep torch's argument name `input` (hence noqa: A002)
@@ -219,47 +300,39 @@ def zeros_like(
     input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
 ) -> Tensor:  # fmt: skip
     """Zeros with t's shape and dtype."""
-    return _like(zeros, input, dtype, requires_grad, device)
+    return _like("zeros_like", 0, input, dtype, requires_grad, device)
 
 
 def ones_like(
     input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
 ) -> Tensor:  # fmt: skip
     """Ones with t's shape and dtype."""
-    return _like(ones, input, dtype, requires_grad, device)
+    return _like("ones_like", 1, input, dtype, requires_grad, device)
 
 
 def empty_like(
     input: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
 ) -> Tensor:  # fmt: skip
     """A tensor with t's shape and dtype (zeros in minigrad)."""
-    return _like(zeros, input, dtype, requires_grad, device)
+    return _like("empty_like", 0, input, dtype, requires_grad, device)
 
 
 def full_like(
     input: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False  # noqa: A002
 ) -> Tensor:  # fmt: skip
     """`fill_value` everywhere, with input's shape and dtype."""
-    check_device(device)
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    fill_value = number_arg("full_like", "fill_value", fill_value, 2)
+    return _like("full_like", fill_value, input, dtype, requires_grad, device)
 
 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """`steps` values from base**start to base**end, evenly spaced in the exponent."""
     check_device(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _leaf(np.logspace(start, end, steps, base=base).astype(dt.np_type), requires_grad)
-
-
-def _size(size: tuple[Any, ...], kw: dict[str, Any]) -> tuple[Any, ...]:
-    """The shape given positionally (`zeros(2, 3)`) or as `size=` (`zeros(size=(2, 3))`)."""
-    if "size" in kw:
-        return (tuple(kw.pop("size")),)
-    if kw:
-        name = next(iter(kw))
-        raise MinigradTypeError(f"got an unexpected keyword argument '{name}'")
-    return size
+    dt = dtype_arg("logspace", dtype) or dtypes.get_default_dtype()
+    with np.errstate(all="ignore"):  # base**400 is inf, silently, as in PyTorch
+        values = np.logspace(start, end, _steps("logspace", steps), base=base)
+    return _leaf(_cast(values, dt), bool_arg("logspace", "requires_grad", requires_grad))
 
 
 def _legacy(dt: dtypes.dtype) -> Any:

@@ -11,10 +11,34 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
+from minigrad.errors import (
+    MinigradIndexError,
+    MinigradTypeError,
+    MinigradValueError,
+    runtime,
+    typed,
+)
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.inplace import check_inference, check_inplace, inplace
 from minigrad.tensor import Tensor
+
+_VALID_KEYS = (
+    "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+    "indices"
+)
+_KEY_TYPES = (int, float, slice, type(None), type(Ellipsis), np.ndarray, np.bool_, list, str, bytes)
+
+
+def _has_text(k: Any) -> bool:
+    """True if a key (or a list key, at any depth) holds a string: PyTorch's tensor() refuses it."""
+    stack = [k]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (str, bytes)):
+            return True
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+    return False
 
 
 def _plain_key(key: Any) -> tuple[Any, ...]:
@@ -25,10 +49,15 @@ def _plain_key(key: Any) -> tuple[Any, ...]:
     for k in key:
         if isinstance(k, Tensor):
             k = k._data if k._data.ndim or k._data.dtype == bool else k._data.item()
-        elif isinstance(k, list):
+        elif isinstance(k, list) and not _has_text(k):
             k = np.asarray(k)
         elif isinstance(k, np.integer):
             k = int(k)
+        if isinstance(k, (list, str, bytes)) and _has_text(k):
+            name = type(k).__name__ if isinstance(k, (str, bytes)) else "str"
+            raise typed(MinigradTypeError, "index_type", f"new(): invalid data type '{name}'")
+        if not isinstance(k, _KEY_TYPES):
+            raise typed(MinigradIndexError, "index_type", f"{_VALID_KEYS} (got {type(k).__name__})")
         if isinstance(k, float):
             raise typed(
                 MinigradIndexError,

@@ -15,13 +15,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from minigrad import dtypes
-from minigrad.errors import runtime
-from minigrad.shapes import broadcast_message, infer_shape, shape_args
+from minigrad.arguments import (
+    infer_size,
+    int_divisor,
+    int_list,
+    nonnegative,
+    number_arg,
+    shape_of,
+    size_args,
+)
+from minigrad.errors import MinigradIndexError, runtime, typed
+from minigrad.methods_more import MoreTensorMethods
+from minigrad.shapes import broadcast_message, shape_args
 from minigrad.shapes import normalize_dims as _dims
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
-from minigrad.methods_more import MoreTensorMethods
 
 _Number = float  # `float` is shadowed inside TensorMethods by the .float() method
 _Bool = bool  # likewise .bool() and .int()
@@ -70,12 +79,21 @@ def _float_for(t: Any, scalar: Any) -> Any:
     return t
 
 
+_UNARY = object()  # _plain's `other` when the function takes one array
+
+
 def _other(value: Any) -> Any:
-    """Python numbers pass through; numpy arrays and lists become tensors."""
+    """Python numbers and tensors pass through, numpy arrays and scalars become tensors; any
+    other value (a str, None, a list) is NotImplemented, so Python raises its own TypeError
+    ("unsupported operand type(s) for +: 'Tensor' and 'str'"), as PyTorch's operators do."""
     # Tensor subclasses TensorMethods: checking the base avoids an import on every operator.
-    if isinstance(value, (TensorMethods, int, float, bool)):
+    if isinstance(value, TensorMethods):
         return value
-    if isinstance(value, (np.ndarray, np.number, np.bool_)):
+    if isinstance(value, np.generic):  # torch takes a numpy scalar as a Python number (even
+        return value.item()  # np.float64, a float subclass: float32 * np.float64(2) is float32)
+    if isinstance(value, (int, float, bool)):
+        return value
+    if isinstance(value, np.ndarray):
         from minigrad.tensor import Tensor
 
         return Tensor._make(np.asarray(value))
@@ -87,28 +105,38 @@ class TensorMethods(MoreTensorMethods):
 
     __slots__ = ()
     _data: np.ndarray
+    # numpy defers to Tensor's operators (`np.float64(2) * t` is a Tensor), as to torch's
+    __array_priority__ = 1000
 
     # --- arithmetic operators -----------------------------------------------------------------
-    def __add__(self, other: Any) -> Tensor:
-        return ops.add(self, _other(other))
+    def __add__(self, other: Any) -> Any:
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.add(self, other)
 
     __radd__ = __add__
 
-    def __sub__(self, other: Any) -> Tensor:
-        return ops.sub(self, _other(other))
+    def __sub__(self, other: Any) -> Any:
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.sub(self, other)
 
-    def __rsub__(self, other: Any) -> Tensor:
+    def __rsub__(self, other: Any) -> Any:
+        if _other(other) is NotImplemented:
+            return NotImplemented
         return ops.rsub(self, other=other)
 
-    def __mul__(self, other: Any) -> Tensor:
-        return ops.mul(self, _other(other))
+    def __mul__(self, other: Any) -> Any:
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.mul(self, other)
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: Any) -> Tensor:
-        return ops.div(self, _other(other))
+    def __truediv__(self, other: Any) -> Any:
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else ops.div(self, other)
 
-    def __rtruediv__(self, other: Any) -> Tensor:
+    def __rtruediv__(self, other: Any) -> Any:
+        if _other(other) is NotImplemented:
+            return NotImplemented
         return ops.mul(ops.reciprocal(self), other)
 
     def __neg__(self) -> Tensor:
@@ -120,36 +148,44 @@ class TensorMethods(MoreTensorMethods):
     def __abs__(self) -> Tensor:
         return ops.absolute(self)
 
-    def __pow__(self, exponent: Any) -> Tensor:
+    def __pow__(self, exponent: Any) -> Any:
+        if _other(exponent) is NotImplemented:
+            return NotImplemented
         if isinstance(exponent, TensorMethods):
             return ops.pow_tensor(self, exponent)
         return ops.pow_scalar(_float_for(self, exponent), exponent=exponent)
 
-    def __rpow__(self, base: Any) -> Tensor:
+    def __rpow__(self, base: Any) -> Any:
+        if _other(base) is NotImplemented:
+            return NotImplemented
         return ops.pow_scalar_base(_float_for(self, base), base=base)
 
-    def __matmul__(self, other: Any) -> Tensor:
-        return self.matmul(other)
+    def __matmul__(self, other: Any) -> Any:
+        return NotImplemented if _other(other) is NotImplemented else self.matmul(other)
 
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _other(other).matmul(self)
+    def __rmatmul__(self, other: Any) -> Any:
+        other = _other(other)
+        return NotImplemented if other is NotImplemented else other.matmul(self)
 
-    def __floordiv__(self, other: Any) -> Tensor:
-        return self._plain(np.floor_divide, other)
+    def __floordiv__(self, other: Any) -> Any:
+        return self._plain(np.floor_divide, int_divisor(self, other))
 
-    def __mod__(self, other: Any) -> Tensor:
-        return self._plain(np.remainder, other)
+    def __mod__(self, other: Any) -> Any:
+        return self._plain(np.remainder, int_divisor(self, other))
 
     # --- comparisons and logic: no gradient ---------------------------------------------------
-    def _plain(self, fn: Any, other: Any = None) -> Any:
+    def _plain(self, fn: Any, other: Any = _UNARY) -> Any:
         """Apply a numpy function that has no gradient; the result never requires grad."""
         from minigrad.tensor import Tensor
 
-        if other is None:
+        if other is _UNARY:
             return Tensor._make(np.asarray(fn(self._data)))
+        if _other(other) is NotImplemented:  # Python's own TypeError (`x < 'a'`), or == False
+            return NotImplemented
         b = other._data if isinstance(other, Tensor) else other
         try:
-            return Tensor._make(np.asarray(fn(self._data, b)))
+            with np.errstate(all="ignore"):  # inf and nan silently, as in PyTorch
+                return Tensor._make(np.asarray(fn(self._data, b)))
         except ValueError:
             message = broadcast_message([self._data.shape, np.shape(b)])
             raise runtime("broadcast", message or "shape mismatch") from None
@@ -192,13 +228,21 @@ class TensorMethods(MoreTensorMethods):
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Index of the largest element (of all, or along `dim`)."""
         if dim is None:
+            if not self._data.size:
+                msg = "argmax(): Expected reduction dim to be specified for input.numel() == 0."
+                raise typed(MinigradIndexError, "dim_range", msg)
             return self._plain(lambda a: np.argmax(a).astype(np.int64))
+        dim = _dims(dim, self._data.ndim)[0]  # PyTorch's IndexError, not numpy's AxisError
         return self._plain(lambda a: np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Index of the smallest element (of all, or along `dim`)."""
         if dim is None:
+            if not self._data.size:
+                msg = "argmin(): Expected reduction dim to be specified for input.numel() == 0."
+                raise typed(MinigradIndexError, "dim_range", msg)
             return self._plain(lambda a: np.argmin(a).astype(np.int64))
+        dim = _dims(dim, self._data.ndim)[0]  # PyTorch's IndexError, not numpy's AxisError
         return self._plain(lambda a: np.argmin(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
     def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
@@ -431,7 +475,10 @@ class TensorMethods(MoreTensorMethods):
                 "length of the desired ordering of dimensions i.e. input.dim() = "
                 f"{self._data.ndim} is not equal to len(dims) = {len(order)}",
             )
-        return ops.permute(self, dims=tuple(_dims(d, self._data.ndim)[0] for d in order))
+        dims = tuple(_dims(d, self._data.ndim)[0] for d in order)
+        if len(set(dims)) != len(dims):
+            raise runtime("permute_dims", "permute(): duplicate dims are not allowed.")
+        return ops.permute(self, dims=dims)
 
     def is_contiguous(self) -> bool:
         """True when the elements are laid out in row-major order (a transpose is not)."""
@@ -441,7 +488,7 @@ class TensorMethods(MoreTensorMethods):
         """The same data with another shape (no copy; fails where a copy would be needed)."""
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise runtime("view_dtype", "view(dtype) is not supported by minigrad")
-        new = infer_shape(shape_args(shape), self._data.size)
+        new = infer_size(shape_of("view", shape, {}), self._data.size)
         if not _viewable(self._data, new):
             raise runtime(
                 "view_stride",
@@ -452,7 +499,7 @@ class TensorMethods(MoreTensorMethods):
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same values with another shape (a view when possible, else a copy)."""
-        new = infer_shape(shape_args(shape), self._data.size)
+        new = infer_size(shape_of("reshape", shape, {}, "shape"), self._data.size)
         if self._data.flags.c_contiguous:
             return ops.view(self, shape=new)
         if _viewable(self._data, new):  # strided but viewable: PyTorch's _reshape_alias
@@ -473,6 +520,9 @@ class TensorMethods(MoreTensorMethods):
         if not shape:
             return self.reshape(1)
         s, e = _dims(start_dim, len(shape))[0], _dims(end_dim, len(shape))[0]
+        if s > e:
+            msg = "flatten() has invalid args: start_dim cannot come after end_dim"
+            raise runtime("flatten_dims", msg)
         if s == e:
             return self
         merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
@@ -655,7 +705,8 @@ class TensorMethods(MoreTensorMethods):
                 # a non-leaf in a graph: record the overwrite, so the old values get no gradient
                 self[...] = values
                 return self
-        self._data[...] = values
+        with np.errstate(all="ignore"):  # a cast to float16 overflows to inf silently
+            self._data[...] = values
         self._version[0] += 1  # type: ignore[attr-defined]
         return self
 
@@ -668,7 +719,11 @@ class TensorMethods(MoreTensorMethods):
 
     def fill_(self, value: Any) -> Tensor:
         """Fill with `value`, in place (in a graph: CopySlices; PyTorch: FillBackward2)."""
-        return self._fill(np.asarray(value).item() if isinstance(value, TensorMethods) else value)
+        from minigrad.factories import check_fill
+
+        value = np.asarray(value).item() if isinstance(value, TensorMethods) else value
+        check_fill(number_arg("fill_", "value", value, 1), dtypes.from_numpy(self._data.dtype))
+        return self._fill(np.asarray(value).astype(self._data.dtype))  # -1 wraps in uint8
 
     def copy_(self, src: Any) -> Any:
         """Copy `src`'s values into self (broadcasting), in place.
@@ -684,42 +739,48 @@ class TensorMethods(MoreTensorMethods):
 
     def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with uniform random values in [a, b), in place (torch's numbers)."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d = self._data
+        checks.uniform_bounds(float(a), float(b), d.dtype)
         return self._fill(kernels.uniform(resolve(generator), d.shape, d.dtype.type, a, b))
 
     def normal_(self, mean: _Number = 0.0, std: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with normal random values, in place (torch's numbers)."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d = self._data
+        checks.kernel_dtype("normal_kernel_cpu", d.dtype)
+        checks.std_scalar(float(std))
         return self._fill(kernels.normal(resolve(generator), d.shape, d.dtype.type, mean, std))
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 0/1 draws, 1 with probability p (a number or a tensor), in place."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d, gen = self._data, resolve(generator)
         if hasattr(p, "_data"):
+            checks.probabilities(p._data)
             probs = np.broadcast_to(p._data, d.shape)
             return self._fill(kernels.bernoulli_tensor(gen, probs))
+        checks.probability(float(p))
         return self._fill(kernels.bernoulli(gen, d.shape, d.dtype.type, float(p)))
 
     def exponential_(self, lambd: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with Exp(lambd) draws, in place."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d = self._data
+        checks.exponential(float(lambd), d.dtype)
         return self._fill(kernels.exponential(resolve(generator), d.shape, d.dtype.type, lambd))
 
     def random_(self, low: Any = None, high: Any = None, *, generator: Any = None) -> Tensor:
         """Fill with random integers: [0, max] by default, [0, low) or [low, high)."""
-        from minigrad.random import kernels
+        from minigrad.random import checks, kernels
         from minigrad.random.generator import resolve
 
         d, gen = self._data, resolve(generator)
@@ -727,16 +788,18 @@ class TensorMethods(MoreTensorMethods):
             return self._fill(kernels.random_bits(gen, d.shape, d.dtype.type))
         if high is None:
             low, high = 0, low
+        checks.from_to(int(low), int(high), d.dtype)
         return self._fill(kernels.from_to(gen, d.shape, d.dtype.type, int(low), int(high)))
 
     # --- new tensors like this one ------------------------------------------------------------
-    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: _Bool) -> Any:
-        from minigrad.device import check_device
-        from minigrad.factories import _leaf
+    def _new(self, fill: Any, size: tuple[Any, ...], dtype: Any, device: Any, grad: _Bool,
+             fn: str = "new_zeros") -> Any:  # fmt: skip
+        from minigrad.factories import _filled
 
-        check_device(device)
-        dt = dtypes.to_dtype(dtype).np_type if dtype is not None else self._data.dtype
-        return _leaf(np.full(shape_args(size), fill, dt), grad)
+        dt = dtype if dtype is not None else dtypes.from_numpy(self._data.dtype)
+        if fn == "new_full":
+            return _filled(fn, fill, nonnegative(fn, int_list(fn, size[0])), dt, grad, device)
+        return _filled(fn, fill, size_args(fn, size, {}), dt, grad, device)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: _Bool = False) -> Any:  # fmt: skip
@@ -746,17 +809,18 @@ class TensorMethods(MoreTensorMethods):
     def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
                  requires_grad: _Bool = False) -> Any:  # fmt: skip
         """Ones with this tensor's dtype (or `dtype`)."""
-        return self._new(1, size, dtype, device, requires_grad)
+        return self._new(1, size, dtype, device, requires_grad, "new_ones")
 
     def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: _Bool = False) -> Any:  # fmt: skip
         """A new tensor with this tensor's dtype (zeros in minigrad; PyTorch leaves it unset)."""
-        return self._new(0, size, dtype, device, requires_grad)
+        return self._new(0, size, dtype, device, requires_grad, "new_empty")
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
                  requires_grad: _Bool = False) -> Any:  # fmt: skip
         """`fill_value` everywhere, with this tensor's dtype (or `dtype`)."""
-        return self._new(fill_value, (tuple(size),), dtype, device, requires_grad)
+        fill_value = number_arg("new_full", "fill_value", fill_value, 2)
+        return self._new(fill_value, (size,), dtype, device, requires_grad, "new_full")
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
                    requires_grad: _Bool = False) -> Any:  # fmt: skip

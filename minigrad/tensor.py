@@ -119,7 +119,7 @@ class Tensor(TensorMethods):
         if len(args) == 1 and not isinstance(args[0], int):
             arr = as_array(args[0], dtypes.get_default_dtype())
         else:
-            arr = np.zeros(args, dtypes.get_default_dtype().np_type)
+            arr = np.zeros(args or (0,), dtypes.get_default_dtype().np_type)  # Tensor(): [0]
         return cls._make(arr)
 
     @classmethod

@@ -513,3 +513,70 @@ def test_explain_shapes_without_named_operands(ipython: Any) -> None:
         ex = last(ipython)
     assert "tensor a has shape [4, 3] and tensor b has shape [4]" in ex.what
     assert "AddBackward0" in ex.why and ex.fix_code is None and ex.fix.endswith(".")
+
+
+ANOMALY = Case(
+    "anomaly_nan",
+    "x0 = torch.tensor([0., 1.], requires_grad=True)\n"
+    "with torch.autograd.detect_anomaly():\n"
+    "    y = torch.sqrt(x0) * 0\n"
+    "    y.sum().backward()",
+    "SqrtBackward0",
+    "y = torch.sqrt(x0) * 0",
+    "x0.grad.tolist() == [0.0, 0.0]",
+    "SqrtBackward0",
+)
+
+
+@pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled")
+@pytest.mark.filterwarnings("ignore:Error detected in SqrtBackward0")
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+def test_explain_anomaly_nan_shows_node_and_forward_line(ipython: Any, lib: str) -> None:
+    if lib == "torch":
+        pytest.importorskip("torch")
+    with loaded(ipython):
+        ex = check_case(ipython, ANOMALY, lib)
+        assert not ipython.ev("torch.is_anomaly_enabled()")  # the with block ended
+    text = ex.text()
+    assert ex.node == "SqrtBackward0" and "returned nan" in ex.message
+    assert "made by `y = torch.sqrt(x0) * 0`" in ex.what
+    assert ex.fix_code == "y = torch.sqrt(x0.clamp(min=1e-12)) * 0\ny.sum().backward()"
+    assert any(line == "y = torch.sqrt(x0) * 0" for _, line in ex.where), ex.where
+    assert "SqrtBackward0 <- AccumulateGrad  <-- here" in ex.graph_lines
+    assert "grad_self = grad / (2 * result)" in ex.why  # the op table's rule, for torch too
+    assert "SqrtBackward0 created in cell In[" in text  # torch: from the node's metadata
+    if ex.graph is not None:  # the drawing is optional (it needs the graphviz renderer)
+        assert "SqrtBackward0" in ex.graph.dot
+
+
+@pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled")
+@pytest.mark.filterwarnings("ignore:Error detected in")
+def test_explain_anomaly_of_a_method_call_and_an_unknown_op(ipython: Any) -> None:
+    with loaded(ipython):
+        run(ipython, SETUP.format(lib="minigrad"))
+        run(ipython, "z0 = torch.tensor([0.], requires_grad=True)")
+        run(ipython, "with torch.autograd.detect_anomaly():\n    (z0.log() * 0).sum().backward()")
+        ex = last(ipython)
+        assert ex.kind == "anomaly_nan" and ex.node == "LogBackward0"
+        assert ex.fix_code is not None and "z0.clamp(min=1e-12).log()" in ex.fix_code
+        run(
+            ipython,
+            "with torch.autograd.detect_anomaly():\n    (z0 * z0 ** 0.5 * 0).sum().backward()",
+        )
+        ex = last(ipython)
+        assert ex.kind == "anomaly_nan" and ex.node == "PowBackward0"
+        assert ex.fix_code is None and ex.fix.endswith(".")  # no rewrite for pow: words only
+
+
+@pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled")
+@pytest.mark.filterwarnings("ignore:Error detected in")
+def test_explain_torch_error_in_anomaly_mode_shows_the_forward_line(ipython: Any) -> None:
+    pytest.importorskip("torch")
+    with loaded(ipython):
+        run(ipython, SETUP.format(lib="torch"))
+        cell = "with torch.autograd.detect_anomaly():\n    y = x.exp()\n    y.add_(1)\n"
+        run(ipython, cell + "    y.sum().backward()")
+        ex = last(ipython)
+    assert ex.kind == "modified_saved" and ex.node == "ExpBackward0"
+    made = [(label, line) for label, line in ex.where if label.startswith("ExpBackward0 created")]
+    assert [line for _, line in made] == ["y = x.exp()"]

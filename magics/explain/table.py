@@ -17,14 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from magics.explain import facts
+from magics.explain import anomaly, facts
 from magics.explain.case import Case
 from magics.explain.context import (
     draw,
     graph_text,
     module_alias,
     node_label,
-    node_site,
     tensors_in,
     user_site,
 )
@@ -266,6 +265,29 @@ EXPLANATIONS: tuple[Row, ...] = (
         "(and fails if {name} requires grad).",
     ),
     Row(
+        "anomaly_nan",
+        RE,
+        r"Function '(?P<fn>\w+)' returned nan values in its (?P<index>\d+)th output",
+        anomaly.anomaly_nan,
+        "backward() made nan (anomaly detection stopped it)",
+        "Anomaly detection stopped backward() at {node}: its gradient formula returned nan "
+        "(not a number) in its output {index}. {node} was made by `{forward}`.",
+        "{node}'s backward rule is {rule}. nan comes from an infinite or undefined slope "
+        "times 0 or inf: sqrt or log at 0, a division by 0, a fractional power of 0, or a nan or "
+        "inf already in the forward values. Every gradient computed from it would be nan, so "
+        "one optimizer step would ruin the weights.",
+        "Keep the input of {node} where its slope is finite (clamp it away from 0, or add a "
+        "small epsilon), or leave out the values whose gradient you do not need before the op:",
+        "Replacing the nan afterwards (`{mod}.nan_to_num` on .grad) hides the bug and leaves the "
+        "other gradients of that path wrong; `{mod}.where` after the op does not help either, "
+        "since the nan still flows back into the branch it did not choose. Turning anomaly "
+        "detection off only makes the nan silent.",
+        "Anomaly detection (`{mod}.autograd.detect_anomaly()`) records the forward traceback of "
+        "every node and checks every backward output for nan; it slows everything down, so use "
+        "it only while debugging. minigrad also keeps the traceback on the error "
+        "(`err.forward_traceback`), where PyTorch only warns it.",
+    ),
+    Row(
         "nonleaf_grad",
         (UserWarning,),
         r"The \.grad attribute of a Tensor that is not a leaf Tensor is being accessed",
@@ -291,6 +313,7 @@ DEFAULTS = {
     "a": "tensor a",
     "b": "tensor b",
     "reshaped": "for example `b.unsqueeze(-1)` turns shape [n] into [n, 1]",
+    "forward": "its forward line",
 }
 
 
@@ -342,7 +365,8 @@ def _assemble(
     node, tensor = found.get("_node"), found.get("_tensor")
     said = "warned" if issubclass(row.error[0], Warning) else "raised"
     where = [(f"{said} in {case.line.label}", case.line.text)] if case.line else []
-    created = node_site(case.shell, node) if node is not None else None
+    # where the node was made: minigrad records it; in anomaly mode PyTorch does too
+    created = anomaly.forward_site(case, node) if node is not None else None
     extra = [(f"{label} in {s.label}", s.text) for label, s in found.get("_sites", []) if s]
     if created and (not case.line or created.order != case.line.order):
         extra.insert(0, (f"{fields['node']} created in {created.label}", created.text))

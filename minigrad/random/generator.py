@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import runtime
+from minigrad.errors import MinigradTypeError, runtime, typed
 
 DEFAULT_SEED = 67280421310721  # ATen's default_rng_seed_val: torch.Generator().initial_seed()
 STATE_BYTES = 5056  # sizeof(CPUGeneratorImplState) in ATen
@@ -38,7 +38,9 @@ class Generator:
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             msg = f"manual_seed expected a long, but got {type(seed).__name__}"
             raise runtime("seed_type", msg)
-        self._seed = int(seed) % 2**64
+        from minigrad.random.checks import seed_value
+
+        self._seed = seed_value(seed)
         self._engine = None
         self._normal = None
         return self
@@ -108,9 +110,12 @@ class Generator:
         Args:
             new_state: a uint8 tensor of 5056 elements.
         """
+        if not hasattr(new_state, "_data") and not hasattr(new_state, "__array__"):
+            msg = f"expected a torch.ByteTensor, but got {type(new_state).__name__}"
+            raise typed(MinigradTypeError, "rng_state", msg)
         arr = np.ascontiguousarray(getattr(new_state, "_data", new_state))
         if arr.dtype != np.uint8:
-            raise runtime("rng_state", "RNG state must be a torch.ByteTensor")
+            raise typed(MinigradTypeError, "rng_state", "RNG state must be a torch.ByteTensor")
         if arr.size != STATE_BYTES:
             raise runtime(
                 "rng_state",

@@ -7,13 +7,14 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
-from minigrad.random import kernels
+from minigrad.arguments import dtype_arg, int_arg, int_list, nonnegative, size_args
+from minigrad.random import checks, kernels
 from minigrad.random.generator import Generator, resolve
-from minigrad.shapes import shape_args
 
 
-def _shape(size: tuple, kw: Any) -> tuple[int, ...]:
-    return tuple(shape_args(size if kw is None else (kw,)))
+def _shape(fn: str, size: tuple, kw: Any) -> tuple[int, ...]:
+    """The shape of `fn(*size)` or `fn(size=kw)`, with PyTorch's argument errors."""
+    return size_args(fn, size, {} if kw is None else {"size": kw})
 
 
 def _make(arr: np.ndarray, requires_grad: bool, out: Any = None) -> Any:
@@ -25,8 +26,8 @@ def _make(arr: np.ndarray, requires_grad: bool, out: Any = None) -> Any:
     return _leaf(arr, requires_grad)
 
 
-def _float_type(dtype: Any) -> Any:
-    return (dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()).np_type
+def _float_type(fn: str, dtype: Any) -> Any:
+    return (dtype_arg(fn, dtype) or dtypes.get_default_dtype()).np_type
 
 
 def _check(device: Any) -> None:
@@ -47,8 +48,10 @@ def rand(*size: Any, generator: Generator | None = None, out: Any = None, dtype:
         dtype: the float dtype.
     """
     _check(device)
-    shape = _shape(size, kw.get("size"))
-    arr = kernels.uniform(resolve(generator), shape, _float_type(dtype), 0.0, 1.0)
+    shape = _shape("rand", size, kw.get("size"))
+    np_type = _float_type("rand", dtype)
+    checks.kernel_dtype("check_uniform_bounds", np.dtype(np_type))
+    arr = kernels.uniform(resolve(generator), shape, np_type, 0.0, 1.0)
     return _make(arr, requires_grad, out)
 
 
@@ -63,8 +66,10 @@ def randn(*size: Any, generator: Generator | None = None, out: Any = None, dtype
         dtype: the float dtype.
     """
     _check(device)
-    shape = _shape(size, kw.get("size"))
-    arr = kernels.normal(resolve(generator), shape, _float_type(dtype), 0.0, 1.0)
+    shape = _shape("randn", size, kw.get("size"))
+    np_type = _float_type("randn", dtype)
+    checks.kernel_dtype("normal_kernel_cpu", np.dtype(np_type))
+    arr = kernels.normal(resolve(generator), shape, np_type, 0.0, 1.0)
     return _make(arr, requires_grad, out)
 
 
@@ -88,8 +93,14 @@ def randint(*args: Any, generator: Generator | None = None, out: Any = None, dty
         high = rest.pop(0)
     if size is None:
         size = rest.pop(0)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    arr = kernels.from_to(resolve(generator), tuple(size), dt.np_type, int(low), int(high))
+    shape = nonnegative(
+        "randint", int_list("randint", size, position=2 + (len(args) > 2), one_int=False)
+    )
+    dt = dtype_arg("randint", dtype) or dtypes.int64
+    low = checks.long_long(int_arg("randint", "low", low, 1))
+    high = checks.long_long(int_arg("randint", "high", high, 1 + (len(args) > 2)))
+    checks.from_to(low, high, np.dtype(dt.np_type))
+    arr = kernels.from_to(resolve(generator), shape, dt.np_type, low, high)
     return _make(arr, requires_grad, out)
 
 
@@ -104,8 +115,9 @@ def randperm(n: int, *, generator: Generator | None = None, out: Any = None, dty
         dtype: the result dtype (int64 by default).
     """
     _check(device)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    return _make(kernels.randperm(resolve(generator), int(n)).astype(dt.np_type), False, out)
+    n = nonnegative("randperm", (int_arg("randperm", "n", n, 1),))[0]
+    dt = dtype_arg("randperm", dtype) or dtypes.int64
+    return _make(kernels.randperm(resolve(generator), n).astype(dt.np_type), False, out)
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], Any]:  # (shape, numpy type)
@@ -120,6 +132,7 @@ def rand_like(t: Any, *, dtype: Any = None, requires_grad: bool = False, generat
         t: the model tensor.
     """
     shape, np_type = _like(t, dtype)
+    checks.kernel_dtype("check_uniform_bounds", np.dtype(np_type))
     return _make(kernels.uniform(resolve(generator), shape, np_type, 0.0, 1.0), requires_grad)
 
 
@@ -131,6 +144,7 @@ def randn_like(t: Any, *, dtype: Any = None, requires_grad: bool = False, genera
         t: the model tensor.
     """
     shape, np_type = _like(t, dtype)
+    checks.kernel_dtype("normal_kernel_cpu", np.dtype(np_type))
     return _make(kernels.normal(resolve(generator), shape, np_type, 0.0, 1.0), requires_grad)
 
 
@@ -146,6 +160,8 @@ def randint_like(t: Any, low: int = 0, high: Any = None, *, dtype: Any = None,
     if high is None:
         low, high = 0, low
     shape, np_type = _like(t, dtype)
+    low, high = checks.long_long(low), checks.long_long(high)
+    checks.from_to(low, high, np.dtype(np_type))
     return _make(kernels.from_to(resolve(generator), shape, np_type, low, high), False)
 
 
@@ -161,8 +177,14 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     gen = resolve(generator)
     m_t, s_t = hasattr(mean, "_data"), hasattr(std, "_data")
     if not m_t and not s_t:
-        arr = kernels.normal(gen, tuple(size), _float_type(dtype), float(mean), float(std))
+        checks.std_scalar(float(std))
+        shape = nonnegative("normal", int_list("normal", size, position=3))
+        arr = kernels.normal(gen, shape, _float_type("normal", dtype), float(mean), float(std))
         return _make(arr, False, out)
+    if s_t:
+        checks.std_tensor(std._data)
+    else:
+        checks.std_scalar(float(std))
     ref = mean if m_t else std
     shape = np.broadcast_shapes(*(x._data.shape for x in (mean, std) if hasattr(x, "_data")))
     np_type = ref._data.dtype.type
@@ -183,6 +205,11 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
     """
     gen = resolve(generator)
     data = input._data
+    if p is None:
+        checks.kernel_dtype("bernoulli_tensor_cpu_p_", data.dtype)
+        checks.probabilities(data)
+    else:
+        checks.probability(float(p))
     if p is not None:
         arr = kernels.bernoulli(gen, data.shape, data.dtype.type, float(p))
     else:
@@ -202,8 +229,10 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *,  # n
         num_samples: samples per row.
         replacement: draw with replacement.
     """
-    gen = resolve(generator)
+    num_samples = int_arg("multinomial", "num_samples", num_samples, 2)
     probs = input._data
+    checks.multinomial(probs, num_samples, replacement)
+    gen = resolve(generator)
     rows = probs.reshape(-1, probs.shape[-1])
     if not replacement or num_samples == 1:
         q = kernels.exponential(gen, rows.shape, rows.dtype.type, 1.0)

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from minigrad.errors import MinigradValueError
 from minigrad.nn.helpers import missing_name
 from minigrad.tensor import Tensor
 
@@ -158,6 +159,10 @@ class DataLoader:
                  generator: Any = None, **kwargs: Any) -> None:  # fmt: skip
         if num_workers or sampler is not None or batch_sampler is not None:
             raise NotImplementedError("minigrad's DataLoader has no workers or custom samplers")
+        bad = isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0
+        if batch_size is not None and bad:  # torch's BatchSampler check
+            msg = f"batch_size should be a positive integer value, but got batch_size={batch_size}"
+            raise MinigradValueError(msg)
         self.dataset, self.batch_size, self.drop_last = dataset, batch_size, drop_last
         self.shuffle, self.generator = bool(shuffle), generator
         self.collate_fn = collate_fn or default_collate
