@@ -1,0 +1,127 @@
+"""Build the course as a static JupyterLite site (Pyodide kernel) in build/lite/.
+
+The site holds the seven course notebooks (each opened by one `%pip install` cell that installs
+minigrad's wheel from the site itself), minigrad + magics as a wheel, ipywidgets with its front
+end (the jupyterlab_widgets lab extension of this environment), and Graphviz compiled to
+WebAssembly (`@viz-js/viz`'s dist/viz.js, from npm) for the graphs. Pyodide loads from its usual
+CDN unless `--pyodide DIR` names a local Pyodide distribution to ship in `static/pyodide`.
+
+Usage: python lite/build.py [--out build/lite] [--viz path/to/viz.js] [--pyodide DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VIZ_VERSION = "3.31.0"
+# Pure-Python wheels the kernel installs from the site (Pyodide brings numpy and IPython).
+EXTRA_WHEELS = ["graphviz", "ipywidgets", "jupyterlab_widgets", "comm"]
+INSTALL_CELL = "%pip install -q minigrad-lab ipywidgets"
+INSTALL_NOTE = (
+    "**In the browser (JupyterLite):** the next cell installs minigrad from this site; "
+    "nothing leaves your machine and nothing is installed on it."
+)
+
+
+def run(*command: str, cwd: Path = ROOT) -> None:
+    """Run a command, failing loudly."""
+    print("+", " ".join(command), flush=True)
+    subprocess.run(command, cwd=cwd, check=True)
+
+
+def wheels(into: Path) -> list[Path]:
+    """minigrad's wheel and the pure-Python wheels it needs in Pyodide."""
+    into.mkdir(parents=True, exist_ok=True)
+    pip = (sys.executable, "-m", "pip")
+    run(*pip, "wheel", "--no-deps", "--quiet", "-w", str(into), str(ROOT))
+    from importlib.metadata import version
+
+    pins = [f"{name}=={version(name)}" for name in EXTRA_WHEELS]
+    run(*pip, "download", "--no-deps", "--quiet", "--only-binary=:all:", "-d", str(into), *pins)
+    return sorted(into.glob("*.whl"))
+
+
+def find_viz(given: str | None, work: Path) -> Path:
+    """dist/viz.js: the given file, else `npm pack @viz-js/viz@VIZ_VERSION` and unpack it."""
+    if given:
+        return Path(given)
+    run("npm", "pack", "--silent", f"@viz-js/viz@{VIZ_VERSION}", cwd=work)
+    run("tar", "xzf", f"viz-js-viz-{VIZ_VERSION}.tgz", cwd=work)
+    return work / "package" / "dist" / "viz.js"
+
+
+def notebooks(into: Path) -> None:
+    """Copy the course notebooks, each with the install cell first (outputs kept)."""
+    into.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        book = json.loads(path.read_text(encoding="utf-8"))
+        book["cells"][:0] = [
+            {"cell_type": "markdown", "id": "lite-note", "metadata": {}, "source": INSTALL_NOTE},
+            {
+                "cell_type": "code",
+                "id": "lite-install",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": INSTALL_CELL,
+            },
+        ]
+        book["metadata"]["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)"}
+        (into / path.name).write_text(json.dumps(book, indent=1), encoding="utf-8")
+
+
+def build(out: Path, viz: str | None, pyodide: str | None) -> None:
+    """Build the whole site into `out`."""
+    start = time.monotonic()
+    work = out.parent / f"{out.name}-src"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    work.mkdir(parents=True)
+    found = wheels(work / "wheels")
+    viz_js = find_viz(viz, work)
+    notebooks(work / "files")
+    if pyodide:
+        shutil.copytree(pyodide, work / "static" / "pyodide")
+    (work / "jupyter-lite.json").write_text(
+        json.dumps(
+            {
+                "jupyter-lite-schema-version": 0,
+                "jupyter-config-data": {
+                    "exposeAppInBrowser": "true",
+                    "disabledExtensions": ["@jupyterlite/application-extension:service-worker"],
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(work)]
+    command += ["--contents", str(work / "files"), "--output-dir", str(out.resolve())]
+    for wheel in found:
+        command += ["--piplite-wheels", str(wheel)]
+    run(*command, cwd=work)
+    target = out / "static" / "viz"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(viz_js, target / "viz.js")
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(f"built {out} in {time.monotonic() - start:.0f} s, {size / 1e6:.0f} MB")
+
+
+def main() -> None:
+    """Parse the command line and build."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "build" / "lite"))
+    parser.add_argument("--viz", help="a local dist/viz.js (default: npm pack @viz-js/viz)")
+    parser.add_argument("--pyodide", help="a local Pyodide distribution to ship offline")
+    args = parser.parse_args()
+    build(Path(args.out), args.viz, args.pyodide)
+
+
+if __name__ == "__main__":
+    main()

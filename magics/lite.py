@@ -1,0 +1,70 @@
+"""Graphs in the browser: under Pyodide (JupyterLite) DOT becomes SVG through WebAssembly Graphviz.
+
+Pyodide cannot start the pip Graphviz binary (no subprocess), so in a JupyterLite site the same
+DOT is laid out by `@viz-js/viz` (Graphviz compiled to WebAssembly, MIT), which the site ships as
+`static/viz/viz.js`. Importing this module in the browser starts loading it; the first graph
+drawn before it is ready says so and asks to run the cell again (a kernel cannot wait on a
+JavaScript promise synchronously). Nothing here runs outside Pyodide.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+IN_BROWSER = sys.platform == "emscripten"
+VIZ_PATH = "static/viz/viz.js"  # where lite/build.py puts viz.js, relative to the site root
+
+# The kernel runs in a Web Worker served from <site>/extensions/...: the site root precedes it.
+_LOAD_JS = f"""(() => {{
+  const g = globalThis;
+  if (!g.__minigradVizLoading) {{
+    const here = String(self.location.href);
+    const root = here.includes('/extensions/') ? here.split('/extensions/')[0] : '.';
+    g.__minigradVizLoading = import(root + '/{VIZ_PATH}')
+      .then(m => m.instance())
+      .then(v => {{ g.__minigradViz = v; }}, e => {{ g.__minigradVizError = String(e); }});
+  }}
+  return g.__minigradViz ? 'ready' : (g.__minigradVizError || '');
+}})()"""
+_RENDER_JS = "(dot) => globalThis.__minigradViz.renderString(dot, {format: 'svg'})"
+
+
+def _run_js(code: str) -> Any:
+    """Evaluate JavaScript in the kernel's worker (Pyodide only)."""
+    from pyodide.code import run_js  # type: ignore[import-not-found]
+
+    return run_js(code)
+
+
+def start() -> str:
+    """Start loading Graphviz-in-WebAssembly once; return 'ready', an error text, or ''."""
+    return str(_run_js(_LOAD_JS))
+
+
+def render(source: str, fmt: str, error: type[Exception]) -> bytes:
+    """Lay out DOT `source` as SVG in the browser.
+
+    Args:
+        source: DOT text.
+        fmt: must be "svg" (the browser renderer makes no PNG).
+        error: the exception class to raise (the caller's `RenderError`).
+    """
+    if fmt != "svg":
+        raise error(f"in the browser (JupyterLite) graphs render as SVG only, not {fmt!r}")
+    state = start()
+    if state != "ready":
+        detail = f"it failed to load: {state}" if state else "it is still loading"
+        raise error(
+            f"Graphviz for the browser ({VIZ_PATH}) is not ready yet: {detail}. "
+            "Run the cell again in a moment."
+        )
+    try:
+        svg = _run_js(_RENDER_JS)(source)
+    except Exception as failure:  # a JsException carries Graphviz's own message
+        raise error(f"Graphviz (WebAssembly) could not draw the graph: {failure}") from None
+    return str(svg).encode("utf-8")
+
+
+if IN_BROWSER:
+    start()
