@@ -15,7 +15,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Every probe measures CPU time (see run.cpu_seconds), its own plus its finished children's.
+# Every probe measures CPU time (see timing.cpu_seconds), its own plus its finished children's.
 CPU = """
 import resource, time
 def cpu():

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import probes
 import workloads
-from run import Table, freeze, median_times
+from timing import Table, freeze, median_times
 
 LIBRARIES = ("minigrad", "torch", "numpy")  # numpy: by hand
 
@@ -42,7 +42,7 @@ def compute(table: Table, repeats: int, quick: bool) -> None:
 
     # W4 runs each library alone in a fresh interpreter, as a student's notebook runs minigrad
     # (a deep graph is where the garbage collector's work shows); then here, with torch's
-    # objects frozen out of the collector's sight (run.freeze)
+    # objects frozen out of the collector's sight (timing.freeze)
     alone = {lib: probes.chain_alone(lib, 20_000, repeats) for lib in LIBRARIES}
     results = {lib: [np.asarray(r["value"]), np.asarray(r["grad"])] for lib, r in alone.items()}
     workloads.check_equal(results, 1e-4, 1e-6)
@@ -83,7 +83,7 @@ def _drawing(table: Table, repeats: int) -> None:
     """W5: `magics.draw(...).svg()` on a ~500-node graph against graphviz-pure on its DOT."""
     try:
         import magics
-        from magics import render
+        from magics.draw import render
     except ImportError as exc:
         table.note("W5 draw ~500 nodes to SVG", f"n/a (not available: {exc})")
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from magics.display import get_display, set_display
-from magics.graph import Graph, draw
+from magics.draw.dag import Graph, draw
 from magics.widgets import inspect
 
 __all__ = [

@@ -17,9 +17,9 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 
 from magics import display as card
-from magics import graph as drawing
 from magics import tracing
-from magics.annotate import annotated, frames
+from magics.draw import dag as drawing
+from magics.draw.annotate import annotated, frames
 from magics.results import BackwardResult, TraceResult
 from magics.stepping import backward_steps
 from magics.widgets import BackwardStepper

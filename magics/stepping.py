@@ -1,7 +1,7 @@
 """The backward pass as a list of steps, for `%backward` and its step-through widget.
 
-`backward_steps(t, gradient)` walks the graph in the same order as the engine's
-`run_backward` (reverse `toposort`), calling each node's own rule (`node.apply`), but as a
+`backward_steps(t, gradient)` walks the graph in the engine's own order (`backward_order` in
+`minigrad/graph.py`, which `run_backward` runs too), calling each node's rule (`node.apply`), as a
 dry run: nothing is freed (retain_graph semantics), nothing is accumulated into `.grad`, and
 no hooks run. Each step keeps numpy copies of the incoming gradient, the saved values and the
 gradients sent to each input, so later changes to the tensors do not change the steps.
@@ -18,7 +18,7 @@ import numpy as np
 from minigrad.engine import root_node
 from minigrad.function import AccumulateGrad
 from minigrad.grad_mode import no_grad
-from minigrad.graph import toposort
+from minigrad.graph import backward_order, toposort
 from minigrad.tensor import Tensor
 
 ACCUMULATE_RULE = "grad_variable += grad"
@@ -96,7 +96,7 @@ def _start(t: Tensor, gradient: Tensor | None) -> Tensor:
 def backward_steps(
     t: Tensor, gradient: Tensor | None = None, labels: dict[int, str] | None = None
 ) -> tuple[list[Step], list[Any]]:
-    """Dry-run backward from `t`; returns the steps in run order and the `toposort` order.
+    """Dry-run backward from `t`; returns the steps in the engine's order and the `toposort` order.
 
     Args:
         t: the output tensor backward starts from (it must require grad).
@@ -109,7 +109,7 @@ def backward_steps(
     buffers: dict[int, Tensor] = {id(root): _start(t, gradient)}
     steps: list[Step] = []
     with no_grad():
-        for node in reversed(order):
+        for node in backward_order([root]):
             grad = buffers.pop(id(node), None)
             if grad is None:
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad import autograd, graph, ops
+from minigrad.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
     bool,
@@ -164,7 +165,7 @@ __all__ = [
     "randn_like", "randperm", "seed", "set_default_dtype", "set_grad_enabled",
     "set_printoptions", "short", "tensor", "uint8", "zeros", "zeros_like",
     "load_ipython_extension", "unload_ipython_extension", "device", "get_default_device",
-    "set_default_device",
+    "set_default_device", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
     "abs",
     "add",
     "allclose",

@@ -7,8 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.anomaly import (
+    detect_anomaly,
+    set_detect_anomaly,
+)
 from minigrad.engine import root_node, run_backward
-from minigrad.errors import runtime
+from minigrad.errors import MinigradTypeError, runtime, typed
 from minigrad.function import Function, FunctionCtx
 from minigrad.function import accumulator as _accumulator
 from minigrad.gradcheck import gradcheck, gradgradcheck
@@ -165,57 +169,35 @@ def grad(
     return tuple(result)
 
 
-def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # noqa: N802
-    """The deprecated Variable API: returns a tensor (sharing `data`), as PyTorch does.
+class _VariableMeta(type):
+    # every tensor is a Variable, as in PyTorch: isinstance(torch.ones(1), Variable) is True
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """The deprecated Variable API: `Variable(t)` returns a tensor (sharing t's data).
 
     Args:
         data: a tensor.
         requires_grad: set requires_grad on the result.
         volatile: removed; only warns, as in PyTorch.
     """
-    if volatile:
-        warnings.warn(
-            "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
-            UserWarning,
-            stacklevel=2,
-        )
-    if not isinstance(data, Tensor):
-        raise runtime(
-            "variable_data", "Variable data has to be a tensor, but got " + type(data).__name__
-        )
-    t = data.detach()
-    return t.requires_grad_(requires_grad) if requires_grad else t
 
-
-class set_detect_anomaly:  # noqa: N801 - torch's name
-    """Remember where each op was created, so backward errors can say which line made the node.
-
-    Args:
-        mode: True to turn anomaly detection on.
-        check_nan: accepted for compatibility.
-    """
-
-    enabled = False
-
-    def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        from minigrad import graph
-
-        self._prev = set_detect_anomaly.enabled
-        set_detect_anomaly.enabled = bool(mode)
-        graph.record_sites(bool(mode) or graph.recorder.sites)
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        set_detect_anomaly.enabled = self._prev
-
-
-def detect_anomaly(check_nan: bool = True) -> set_detect_anomaly:
-    """Context manager form of set_detect_anomaly(True)."""
-    return set_detect_anomaly(True, check_nan)
-
-
-def is_anomaly_enabled() -> bool:
-    """True while anomaly detection is on."""
-    return set_detect_anomaly.enabled
+    def __new__(  # type: ignore[misc]
+        cls, data: Any, requires_grad: bool = False, volatile: bool = False
+    ) -> Tensor:
+        if volatile:
+            warnings.warn(
+                "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if not isinstance(data, Tensor):
+            raise typed(
+                MinigradTypeError,
+                "variable_data",
+                "Variable data has to be a tensor, but got " + type(data).__name__,
+            )
+        t = data.detach()
+        return t.requires_grad_(requires_grad) if requires_grad else t

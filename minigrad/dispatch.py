@@ -18,7 +18,7 @@ import numpy as np
 from minigrad import dtypes
 from minigrad.errors import MinigradError, runtime
 from minigrad.function import BACKWARD_TWICE, Node, accumulator, modified_message
-from minigrad.grad_mode import _state
+from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, _state
 from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
 
 OPS: dict[str, OpDef] = {}
@@ -215,6 +215,8 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
         code = codes[i] if i < len(codes) else codes[-1]
         # "S": always saved; "O": saved if another input requires grad
         if code == "S" or (code == "O" and needing > (edges[i] is not NO_EDGE)):
+            if INFERENCE_TENSORS and a in INFERENCE_TENSORS:
+                raise runtime("inference_saved", INFERENCE_SAVED, tensor=a, op=op.name)
             inputs.append(a)
             versions.append(a._version[0])
             saves = True
@@ -224,7 +226,7 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
             versions.append(None)
     # the versions of saved tensors; () when only attributes or the output are kept
     saved = tuple(versions) if saves else () if op.may_save else None
-    node._ctx = (tuple(inputs), attrs, saved, out if op.saves_out else None)
+    node._ctx = BackwardState(tuple(inputs), attrs, saved, out if op.saves_out else None)
     result = Tensor._make(out, node)
     if op.view:
         result._version = args[0]._version
@@ -237,32 +239,54 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
     return result
 
 
+class BackwardState:
+    """What one node keeps for backward: its inputs, attributes, saved versions and output.
+
+    `inputs` holds each input (a saved Tensor, a `Meta` with only shape and dtype, or a
+    number); `versions` is None when the node saved nothing, `()` when it kept only attributes
+    or the output, else the saved version of each input (None where not saved); `out` is the
+    output's array when the rule reuses it; `freed` turns True when release() has run.
+    """
+
+    __slots__ = ("attrs", "freed", "inputs", "out", "versions")
+
+    def __init__(
+        self,
+        inputs: tuple[Any, ...],
+        attrs: dict[str, Any],
+        versions: tuple[int | None, ...] | None,
+        out: Any,
+    ) -> None:
+        """Args: the fields above (`freed` starts False)."""
+        self.inputs = inputs
+        self.attrs = attrs
+        self.versions = versions
+        self.out = out
+        self.freed = False
+
+
 class OpNode(Node):
     """The backward node of one op-table row; its class name is PyTorch's (`MulBackward0`).
 
-    What backward needs is one tuple, `_ctx = (inputs, attrs, saved, out)`, stored and read in
-    one go: each row's node is its own class, so every attribute access on a node is a slow,
-    uncached look-up for the interpreter. `inputs` holds each input (a saved Tensor, a `Meta`
-    with only shape and dtype, or a number); `saved` is None when the node saved nothing,
-    else the saved version of each input (None where not saved), and FREED after release;
-    `out` is the output's array when the rule reuses it. (`()`: only attributes or the output
-    were saved.)
+    What backward needs is one record, `_ctx` (a `BackwardState`), read in one attribute
+    access: each row's node is its own class, so every attribute access on a node is a slow,
+    uncached look-up for the interpreter, while the record's slots are one class's.
     """
 
     __slots__ = ("_ctx", "_out_counter", "_out_version")
     takes_arrays = True  # apply() accepts a numpy gradient (see Node.takes_arrays)
-    _ctx: tuple[tuple[Any, ...], dict[str, Any], tuple[int | None, ...] | None, Any]
+    _ctx: BackwardState
     _out_counter: VersionCounter
     _out_version: int
     op: OpDef
 
     @property
     def _inputs(self) -> tuple[Any, ...]:
-        return self._ctx[0]
+        return self._ctx.inputs
 
     @property
     def _freed(self) -> bool:
-        return self._ctx[2] is FREED
+        return self._ctx.freed
 
     def apply(self, grad: Any) -> tuple[Any, ...]:
         """Check saved tensors, run the row's rule, then fit each gradient to its input.
@@ -271,9 +295,10 @@ class OpNode(Node):
         arrays and makes no Tensor. With a Tensor `grad` (create_graph, the stepper) the rule
         runs on Tensors, so its operations are recorded when grad mode is on.
         """
-        inputs, attrs, saved, result = self._ctx
+        state = self._ctx
+        inputs, attrs, saved, result = state.inputs, state.attrs, state.versions, state.out
         if saved is not None:
-            self._check_saved(inputs, saved, result)
+            self._check_saved(state)
         if isinstance(grad, Tensor):
             if result is not None:
                 result = Tensor._make(result, self if _state.enabled else None)
@@ -298,11 +323,12 @@ class OpNode(Node):
                 grads.append(None if g is None or child is None else fit(g, inp))
         return tuple(grads)
 
-    def _check_saved(self, inputs: tuple[Any, ...], saved: Any, out: Any) -> None:
+    def _check_saved(self, state: BackwardState) -> None:
         """PyTorch's errors for a node already freed, or a saved tensor changed in place."""
-        if saved is FREED:
+        if state.freed:
             raise runtime("backward_twice", BACKWARD_TWICE, node=self)
-        for t, expected in zip(inputs, saved):
+        out = state.out
+        for t, expected in zip(state.inputs, state.versions or ()):
             if expected is not None and t._version[0] != expected:
                 raise _modified(t, expected, t.grad_fn)
         if out is not None and self._out_counter[0] != self._out_version:
@@ -312,15 +338,18 @@ class OpNode(Node):
 
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises PyTorch's error."""
-        inputs, attrs, saved, _ = self._ctx
-        if saved is not None:
-            if saved:
-                inputs = tuple([meta_of(a) if isinstance(a, Tensor) else a for a in inputs])
-            self._ctx = (inputs, attrs, FREED, None)
+        state = self._ctx
+        if state.versions is not None and not state.freed:
+            if state.versions:
+                state.inputs = tuple(
+                    [meta_of(a) if isinstance(a, Tensor) else a for a in state.inputs]
+                )
+            state.freed, state.out = True, None
 
     def saved_values(self) -> dict[str, Any]:
         """What this node saved, by PyTorch's names (`self`, `other`, `result`)."""
-        inputs, attrs, _, out = self._ctx
+        state = self._ctx
+        inputs, attrs, out = state.inputs, state.attrs, state.out
         names = _input_names(len(inputs))
         found: dict[str, Any] = {
             n: v for n, v in zip(names, inputs) if isinstance(v, (Tensor, int, float))
@@ -341,9 +370,6 @@ class OpNode(Node):
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | {"_saved_" + k for k in self.saved_values()})
-
-
-FREED: tuple[int | None, ...] = tuple([None])  # a node's `saved` once release() has run
 
 
 def _input_names(n: int) -> tuple[str, ...]:

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import graph
+from minigrad import anomaly, graph
 from minigrad.function import AccumulateGrad, Node, accumulator
-from minigrad.grad_mode import set_grad_enabled
+from minigrad.grad_mode import _state, set_grad_enabled
 from minigrad.tensor import Tensor, tensor_of
 
 
@@ -48,7 +48,7 @@ def _call(node: Node, grad: Tensor) -> tuple[Any, ...]:
 def _needed(order: list[Node], targets: set[Node]) -> set[Node]:
     """The nodes from which some target can be reached (the only ones worth running)."""
     needed: set[Node] = set()
-    for node in order:  # inputs come first, so children are decided before parents
+    for node in reversed(order):  # inputs first, so children are decided before parents
         if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
             needed.add(node)
     return needed
@@ -77,7 +77,7 @@ def run_backward(
     Returns the incoming gradient of each captured node that received one.
     """
     __tracebackhide__ = True  # IPython shows the user's line, not ours
-    order = graph.creation_order([n for n, _ in roots])
+    order = graph.backward_order([n for n, _ in roots])
     keep = _needed(order, set(capture)) if capture is not None else None
     arrays = not create_graph
     buffers: dict[Node, Any] = {}
@@ -85,8 +85,10 @@ def run_backward(
         value = g._data if arrays else g
         buffers[node] = buffers[node] + value if node in buffers else value
     captured: dict[Node, Tensor] = {}
-    with set_grad_enabled(create_graph):
-        for node in reversed(order):
+    checking = _state.anomaly
+    # PyTorch gives inf and nan silently: numpy's floating-point warnings never reach a student
+    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
+        for node in order:
             grad = buffers.pop(node, None)
             if grad is None or (keep is not None and node not in keep):
                 continue
@@ -98,12 +100,10 @@ def run_backward(
                 if accumulate and (capture is None or node in capture):
                     _call(node, tensor_of(grad))
                 continue
-            if node._hooks or (arrays and not node.takes_arrays):
-                grads = _call(node, tensor_of(grad))
-                if arrays:
-                    grads = tuple([None if g is None else _array(g) for g in grads])
+            if checking:
+                grads = _checked_call(node, grad, arrays)
             else:
-                grads = node.apply(grad)
+                grads = _run(node, grad, arrays)
             if not retain_graph:
                 node.release()
             for (child, _), g in zip(node.next_functions, grads):
@@ -111,6 +111,27 @@ def run_backward(
                     prev = buffers.get(child)
                     buffers[child] = g if prev is None else prev + g
     return captured
+
+
+def _run(node: Node, grad: Any, arrays: bool) -> tuple[Any, ...]:
+    """Run one node; one with hooks or a custom Function gets Tensors (arrays back if `arrays`)."""
+    if not node._hooks and (not arrays or node.takes_arrays):
+        return node.apply(grad)
+    grads = _call(node, tensor_of(grad))
+    if arrays:
+        grads = tuple([None if g is None else _array(g) for g in grads])
+    return grads
+
+
+def _checked_call(node: Node, grad: Any, arrays: bool) -> tuple[Any, ...]:
+    """Run a node in anomaly mode: a failure or a nan output names the forward call."""
+    try:
+        grads = _run(node, grad, arrays)
+    except Exception as exc:
+        raise anomaly.annotate(exc, node)  # noqa: B904 - the same exception, annotated
+    if _state.check_nan:
+        anomaly.check_outputs(node, grads)
+    return grads
 
 
 def _array(grad: Any) -> Any:

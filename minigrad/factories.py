@@ -47,20 +47,38 @@ def as_array(data: Any, dt: dtypes.dtype | None = None) -> np.ndarray:
         arr = np.array(data)
         dtypes.from_numpy(arr.dtype)  # PyTorch's error for unsupported numpy dtypes
     else:
-        _check_items(data)
+        native = _check_items(data)
         try:
             arr = np.array(_unwrap(data))
         except ValueError:
             raise MinigradValueError(_ragged_message(data)) from None
-        if arr.dtype.kind == "f":
-            arr = arr.astype(dtypes.get_default_dtype().np_type)
-        elif arr.dtype.kind in "iu":
-            arr = arr.astype(np.int64)
-        elif arr.dtype.kind != "b":
+        if arr.dtype.kind not in "biuf":
             raise MinigradTypeError(f"new(): invalid data type '{type(data).__name__}'")
+        if dt is None and (native or arr.size == 0) and arr.dtype.kind != "b":
+            # Python numbers take PyTorch's defaults (floats the default dtype, ints int64);
+            # numpy scalars alone keep their own dtype, as in PyTorch. Python floats are
+            # doubles: they are cast once, here or to `dt` below, never through float32 first
+            # (tensor([1.4], dtype=float64) holds 1.4 exactly).
+            arr = _cast(arr, dtypes.get_default_dtype() if arr.dtype.kind == "f" else None)
     if dt is not None and arr.dtype != dt.np_type:
-        arr = arr.astype(dt.np_type)
+        if dt.np_type.kind in "iu" and arr.dtype.kind != "b" and not isinstance(data, np.ndarray):
+            _check_fits(arr, dt)
+        arr = _cast(arr, dt)
     return arr
+
+
+def _cast(arr: np.ndarray, dt: dtypes.dtype | None) -> np.ndarray:
+    """`arr` as `dt` (None: int64), overflowing to inf silently as PyTorch does (1e308)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return arr.astype(np.int64 if dt is None else dt.np_type)
+
+
+def _check_fits(arr: np.ndarray, dt: dtypes.dtype) -> None:
+    """PyTorch's error for a Python number outside an integer dtype's range."""
+    info = np.iinfo(dt.np_type)  # type: ignore[type-var]
+    nan = arr.dtype.kind == "f" and bool(np.isnan(arr).any())
+    if arr.size and (nan or arr.min() < info.min or arr.max() > info.max):
+        raise runtime("overflow", f"value cannot be converted to type {dt.name} without overflow")
 
 
 def _unwrap(data: Any) -> Any:
@@ -72,7 +90,9 @@ def _unwrap(data: Any) -> Any:
     return data
 
 
-def _check_items(data: Any) -> None:
+def _check_items(data: Any) -> builtins.bool:
+    """Raise PyTorch's error for an item that is no number; True if any is a Python number."""
+    native = False
     stack = [data]
     while stack:
         x = stack.pop()
@@ -80,6 +100,9 @@ def _check_items(data: Any) -> None:
             stack.extend(x)
         elif not isinstance(x, (builtins.int, builtins.float, builtins.bool, np.number, Tensor)):
             raise MinigradTypeError(f"new(): invalid data type '{type(x).__name__}'")
+        elif not isinstance(x, (np.number, Tensor)):
+            native = True
+    return native
 
 
 def _leaf(arr: np.ndarray, requires_grad: bool) -> Tensor:

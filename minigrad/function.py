@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from minigrad import graph
+from minigrad.anomaly import forward_stack
 from minigrad.errors import runtime
+from minigrad.grad_mode import _state
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -46,8 +48,10 @@ class Node:
         self._out_ref: Callable[[], Tensor | None] | None = None
         self._meta: dict[str, Any] | None = None
         self._site: tuple[str, int] | None = None
-        if _recorder.log is not None or _recorder.sites:
+        if _recorder.log is not None or _recorder.sites or _state.anomaly:
             self._site = graph.creation_site()
+            if _state.anomaly:  # where PyTorch keeps it: the forward call's traceback
+                self._meta = {"traceback_": forward_stack()}
             if _recorder.log is not None:
                 _recorder.log.append(self)
 
@@ -204,9 +208,10 @@ def modified_message(t: Tensor, expected: int, grad_fn: Node | None = None) -> s
 class BackwardCFunction(Node):
     """The node of a custom Function: calls the user's `backward(ctx, grad)`."""
 
-    __slots__ = ("ctx", "fn_cls")
+    __slots__ = ("ctx", "fn_cls", "shapes")
     ctx: FunctionCtx
     fn_cls: type[Function]
+    shapes: tuple[tuple[int, ...] | None, ...]  # each input's shape (None: not a Tensor)
 
     def apply(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         """Run the user's backward and check it returned one gradient per input."""
@@ -219,7 +224,23 @@ class BackwardCFunction(Node):
                 f"function {self.name()} returned an incorrect number of gradients "
                 f"(expected {len(self.next_functions)}, got {len(grads)})",
             )
-        return grads
+        return tuple([self._checked(i, g) for i, g in enumerate(grads)])
+
+    def _checked(self, index: int, g: Any) -> Any:
+        """`g` summed to its input's shape when that shape expands to g's, else torch's error."""
+        from minigrad.dispatch import sum_to_shape
+
+        shape = self.shapes[index] if index < len(self.shapes) else None
+        if g is None or shape is None or not hasattr(g, "shape") or tuple(g.shape) == shape:
+            return g
+        got = tuple(g.shape)
+        if len(got) >= len(shape) and all(n in (1, m) for n, m in zip(shape[::-1], got[::-1])):
+            return sum_to_shape(g, shape)  # torch's validate_outputs reduces an expanded grad
+        raise runtime(
+            "function_backward",
+            f"Function {self.name()} returned an invalid gradient at index {index} - got "
+            f"{list(got)} but expected shape compatible with {list(shape)}",
+        )
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -269,6 +290,7 @@ class Function:
             return out
         node = BackwardCFunction(tuple(edge_of(a) for a in args))
         node.ctx, node.fn_cls = ctx, cls
+        node.shapes = tuple(tuple(a.shape) if isinstance(a, Tensor) else None for a in args)
         result = Tensor._make(out._data, node)
         node._out_ref = weakref.ref(result)
         return result

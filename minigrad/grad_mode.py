@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,9 +18,60 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _GradState(threading.local):
     enabled = True
     inference = False
+    anomaly = False  # anomaly mode (minigrad.anomaly): per thread too
+    check_nan = True
 
 
 _state = _GradState()
+
+
+class _Registry:
+    """Tensors made inside inference_mode (`x.is_inference()`), by identity, held weakly.
+
+    Empty, and never consulted, in lessons that don't use inference_mode: a registry rather
+    than a Tensor field keeps Tensor._make lean. (A WeakSet would compare tensors with `==`.)
+    """
+
+    def __init__(self) -> None:
+        self._refs: dict[int, weakref.ref[Any]] = {}
+
+    def add(self, t: Any) -> None:
+        key = id(t)
+
+        def forget(_: Any) -> None:
+            self._refs.pop(key, None)
+
+        self._refs[key] = weakref.ref(t, forget)
+
+    def __contains__(self, t: Any) -> bool:
+        ref = self._refs.get(id(t))
+        return ref is not None and ref() is t
+
+    def __bool__(self) -> bool:
+        return bool(self._refs)
+
+
+INFERENCE_TENSORS = _Registry()
+
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+INFERENCE_REQUIRES_GRAD = (
+    "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+)
+
+
+def is_inference(t: Any) -> bool:
+    """True if `t` was made inside `inference_mode()`."""
+    return t in INFERENCE_TENSORS
 
 
 def is_grad_enabled() -> bool:
@@ -33,7 +85,16 @@ def is_inference_mode_enabled() -> bool:
 
 
 class _DecoratorContextManager:
-    """A context manager that also decorates functions, with a fresh instance per call."""
+    """A context manager that also decorates functions, with a fresh instance per call.
+
+    As in PyTorch, `@no_grad` works without parentheses too: called with a function as its
+    only argument, the class returns that function decorated.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and callable(args[0]) and cls is not set_grad_enabled:
+            return cls()(args[0])
+        return super().__new__(cls)
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -108,7 +169,7 @@ class inference_mode(_DecoratorContextManager):  # noqa: N801 - torch's name
     """Like `no_grad`, for code that will never need gradients.
 
     Args:
-        mode: True (default) turns inference mode on, False leaves grad mode as it is.
+        mode: True (default) turns inference mode on; False turns it off and grad mode on.
     """
 
     def __init__(self, mode: bool = True) -> None:
@@ -120,8 +181,9 @@ class inference_mode(_DecoratorContextManager):  # noqa: N801 - torch's name
 
     def __enter__(self) -> None:
         self._prev = (_state.enabled, _state.inference)
-        if self.mode:
-            _state.enabled, _state.inference = False, True
+        # as PyTorch's C++ guard: grad mode becomes `not mode` (inference_mode(False) turns
+        # grad mode on, even inside no_grad)
+        _state.enabled, _state.inference = not self.mode, self.mode
 
     def __exit__(self, *exc: object) -> None:
         _state.enabled, _state.inference = self._prev

@@ -2,9 +2,9 @@
 
 `toposort` works on any object graph shaped like PyTorch's: a node has `next_functions`, a
 tuple of `(node_or_None, input_nr)` pairs. So the same walk serves minigrad and real torch
-graphs (%%trace, draw()). backward() uses `creation_order`, the same nodes ordered by their
-creation numbers, which only minigrad nodes have. No gradient maths and no drawing here;
-nothing recurses, so any depth works.
+graphs (%%trace, draw()). `backward_order` is the order the engine runs nodes in (newest
+first, as PyTorch's engine does); the step-through shows that same order. No gradient maths
+and no drawing here; nothing recurses, so any depth works.
 """
 
 from __future__ import annotations
@@ -66,6 +66,20 @@ def creation_order(roots: Sequence[Any]) -> list[Any]:
 _creation_number = operator.attrgetter("_seq")
 
 
+def backward_order(roots: Sequence[Any]) -> list[Any]:
+    """The order backward runs minigrad nodes in: newest first, so each node before its inputs.
+
+    PyTorch's engine also runs the most recently created ready node first (a priority queue
+    on sequence numbers), so its pre-hooks fire in this order too.
+
+    Args:
+        roots: the starting nodes; `None` entries are skipped.
+    """
+    order = creation_order(roots)
+    order.reverse()
+    return order
+
+
 def edges(nodes: Sequence[Any]) -> Iterator[tuple[Any, Any, int]]:
     """Yield `(node, input_node, position)` for each input edge of each node, in walk order."""
     for node in nodes:
@@ -84,11 +98,17 @@ class _Recorder:
 recorder = _Recorder()
 
 
-def creation_site() -> tuple[str, int] | None:
-    """The (filename, line) of the first caller frame outside minigrad's own modules."""
+def user_frame() -> Any:
+    """The first caller frame outside minigrad's own modules (None if there is none)."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").startswith("minigrad"):
         frame = frame.f_back  # type: ignore[assignment]
+    return frame
+
+
+def creation_site() -> tuple[str, int] | None:
+    """The (filename, line) of the first caller frame outside minigrad's own modules."""
+    frame = user_frame()
     if frame is None:
         return None
     return frame.f_code.co_filename, frame.f_lineno

@@ -116,9 +116,10 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     """`t[key] = value`: in place, recorded as CopySlices when gradients are involved."""
     from minigrad import ops
     from minigrad.grad_mode import is_grad_enabled
-    from minigrad.inplace import inplace
+    from minigrad.inplace import check_inference, inplace
     from minigrad.tensor import Tensor
 
+    check_inference(t)
     key = _plain_key(key)
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view

@@ -14,12 +14,13 @@ import numpy as np
 
 from minigrad.dispatch import OpDef, OpNode
 from minigrad.errors import runtime
-from minigrad.grad_mode import _state
+from minigrad.grad_mode import INFERENCE_INPLACE, _state, is_inference
 from minigrad.tensor import Tensor
 
 
 def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
     """Run `op` and write its result into `t` (PyTorch's `x.op_()`), rebasing t's history."""
+    check_inference(t)
     if _state.enabled:
         check_inplace(t)
     result = op(t, *args, **attrs)
@@ -28,10 +29,11 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         # t is saved by the node that is about to overwrite it: keep its old values
         old = Tensor._make(t._data.copy(), t.grad_fn)
         old._requires_grad = t._requires_grad
-        inputs, attrs, saved, out = node._ctx
+        state = node._ctx
         # only input 0 is replaced: if t is also another input (y *= y), its saved entry keeps
         # the version check, and backward fails as in PyTorch
-        node._ctx = ((old,) + inputs[1:], attrs, (0,) + (saved or (None,))[1:], out)
+        state.inputs = (old,) + state.inputs[1:]
+        state.versions = (0,) + (state.versions or (None,))[1:]
     if result._data.shape != t._data.shape:
         raise runtime(
             "broadcast",
@@ -54,9 +56,8 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
         t.grad_fn = node
         t._requires_grad = True
         node._out_ref = weakref.ref(t)
-        if isinstance(node, OpNode) and node._ctx[3] is not None:
-            inputs, attrs, saved, _ = node._ctx
-            node._ctx = (inputs, attrs, saved, t._data)
+        if isinstance(node, OpNode) and node._ctx.out is not None:
+            node._ctx.out = t._data
             node._out_counter, node._out_version = t._version, t._version[0]
     return t
 
@@ -75,6 +76,12 @@ def check_inplace(t: Tensor) -> None:
             "a view of a leaf Variable that requires grad is being used in an in-place operation.",
             tensor=t,
         )
+
+
+def check_inference(t: Tensor) -> None:
+    """PyTorch's error for an in-place change of an inference tensor outside inference_mode."""
+    if not _state.inference and is_inference(t):
+        raise runtime("inference_inplace", INFERENCE_INPLACE, tensor=t)
 
 
 def _type_word(t: Tensor) -> str:

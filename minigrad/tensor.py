@@ -17,7 +17,7 @@ from minigrad import dtypes
 from minigrad.device import CPU, device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, typed
 from minigrad.function import Node, RemovableHandle, accumulator
-from minigrad.grad_mode import _state
+from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
 
 
@@ -127,6 +127,8 @@ class Tensor(TensorMethods):
         t._grad = t._acc = t._hooks = t._base = None
         t._vc = None  # made on first use: most tensors are never saved, viewed or changed in place
         t._retains_grad = False
+        if _state.inference:
+            INFERENCE_TENSORS.add(t)
         return t
 
     # --- data -------------------------------------------------------------------------------
@@ -283,6 +285,10 @@ class Tensor(TensorMethods):
         return copy
 
     # --- autograd state -----------------------------------------------------------------------
+    def is_inference(self) -> bool:
+        """True if this tensor was made inside `inference_mode()`."""
+        return is_inference(self)
+
     @property
     def is_leaf(self) -> bool:
         """True unless the tensor was made by a recorded operation (it has no grad_fn)."""
@@ -326,6 +332,8 @@ class Tensor(TensorMethods):
                 "only Tensors of floating point dtype can require gradients",
                 tensor=self,
             )
+        if requires_grad and not _state.inference and is_inference(self):
+            raise runtime("inference_requires_grad", INFERENCE_REQUIRES_GRAD, tensor=self)
         self._requires_grad = bool(requires_grad)
         return self
 

@@ -54,7 +54,7 @@ def test_bench_chain_alone_runs_each_library_in_a_fresh_process() -> None:
 
 
 def test_bench_median_times_takes_turns() -> None:
-    from run import median_times
+    from timing import median_times
 
     calls: list[str] = []
     times = median_times({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3)

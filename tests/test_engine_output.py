@@ -12,14 +12,13 @@ values come from a random generator print only shapes and dtypes.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 import torch
 
 import minigrad
 
-from cells import ADDRESS, run_cell
+from cells import masked, run_snippet
 
 CATALOGUE = r"""
 torch.float32
@@ -1344,38 +1343,14 @@ x.grad
 SNIPPETS = [s.strip("\n") for s in CATALOGUE.split("\n# ---\n")]
 
 
-def run_snippet(lib: Any, source: str) -> dict[str, Any]:
-    """Run `source` with `lib` as `torch`; return its stdout, warnings and error."""
-    env = {
-        "torch": lib,
-        "Variable": lib.autograd.Variable,
-        "F": lib.nn.functional,
-        "__name__": "lesson",
-    }
-    return run_cell(source, env)
-
-
-def normalise(result: dict[str, Any], from_torch: bool) -> dict[str, Any]:
-    """Mask addresses."""
-
-    def fix(text: str) -> str:
-        return ADDRESS.sub("0xADDR", text)
-
-    return {
-        "stdout": fix(result["stdout"]),
-        "warnings": [(c, fix(m)) for c, m in result["warnings"]],
-        "error": None if result["error"] is None else (result["error"][0], fix(result["error"][1])),
-    }
-
-
 def _id(i: int, source: str) -> str:
     return f"{i:03d}-" + re.sub(r"\W+", "_", source.splitlines()[-1])[:40]
 
 
 @pytest.mark.parametrize("source", SNIPPETS, ids=[_id(i, s) for i, s in enumerate(SNIPPETS)])
 def test_output_matches_torch(source: str) -> None:
-    ref = normalise(run_snippet(torch, source), from_torch=True)
-    ours = normalise(run_snippet(minigrad, source), from_torch=False)
+    ref = masked(run_snippet(torch, source))
+    ours = masked(run_snippet(minigrad, source))
     assert ours == ref
 
 

@@ -99,7 +99,7 @@ def test_trace_failing_cell_still_errors_and_shows_partial(shell: Any) -> None:
 
 
 def test_trace_options_reach_the_drawing(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from magics import graph
+    from magics.draw import dag as graph
 
     seen: list[dict[str, Any]] = []
     real = graph.draw

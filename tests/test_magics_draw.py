@@ -10,9 +10,9 @@ import graphviz
 import pytest
 
 import minigrad
-from magics import dot as dots  # `dot` is a DOT-text variable in some tests
-from magics.graph import Graph, draw
-from magics.summary import CHAIN_KEEP, TORCH_WALK_LIMIT, Summary
+from magics.draw import dot as dots  # `dot` is a DOT-text variable in some tests
+from magics.draw.dag import Graph, draw
+from magics.draw.summary import CHAIN_KEEP, TORCH_WALK_LIMIT, Summary
 from minigrad.graph import toposort
 
 torch = pytest.importorskip("torch")
@@ -102,7 +102,7 @@ def test_draw_names_come_from_the_callers_variables(lib: ModuleType) -> None:
 
 def test_draw_names_come_from_an_ipython_cell(ipython: Any) -> None:
     ipython.run_cell(
-        "import minigrad as torch\nfrom magics.graph import draw\n"
+        "import minigrad as torch\nfrom magics.draw.dag import draw\n"
         "weight = torch.ones(2, requires_grad=True)\nloss = (weight * 3).sum()\n"
         "graph = draw(loss)"
     )
@@ -295,7 +295,7 @@ def test_draw_displays_in_ipython_as_svg_and_text_only(ipython: Any) -> None:
 
 
 def test_builder_writes_the_lines_digraph_would() -> None:
-    """magics.dot.Builder appends node/edge lines itself (quoting each style once): same bytes."""
+    """dot.Builder appends node/edge lines itself (each style quoted once): same bytes."""
     ctx = dots.Context(summary=Summary([], {}, 0, 0), outputs=[], names={}, by_node={})
     b = dots.Builder(ctx, "forward")
     ref = graphviz.Digraph("minigrad", comment="forward view")

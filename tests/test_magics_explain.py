@@ -21,7 +21,8 @@ import pytest
 from IPython.utils.capture import capture_output
 
 from magics import explain
-from magics.explain_render import Explanation
+from magics.explain import table
+from magics.explain.explanation import Explanation
 from minigrad import graph
 from minigrad.errors import MinigradError
 
@@ -344,8 +345,8 @@ def test_explain_handler_never_raises(ipython: Any, monkeypatch: pytest.MonkeyPa
                 (None, None, None),
             ]:
                 handler(etype, value, tb)
-        broken = dataclasses.replace(explain.EXPLANATIONS[0], facts=lambda case: 1 / 0)
-        monkeypatch.setattr(explain, "EXPLANATIONS", (broken,) + explain.EXPLANATIONS[1:])
+        broken = dataclasses.replace(table.EXPLANATIONS[0], facts=lambda case: 1 / 0)
+        monkeypatch.setattr(table, "EXPLANATIONS", (broken,) + table.EXPLANATIONS[1:])
         run(ipython, SETUP.format(lib="minigrad"))
         result, captured = run(ipython, "y = x * 2\ny.backward()")
         assert "grad can be implicitly created" in ANSI.sub("", captured.stdout)

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 import minigrad
-from magics import render
-from magics.graph import Graph, draw
-from magics.render import RenderError
+from magics.draw import render
+from magics.draw.dag import Graph, draw
+from magics.draw.render import RenderError
 from minigrad.errors import MinigradError
 
 LESSON = """
 import minigrad as torch
-from magics.graph import draw
+from magics.draw.dag import draw
 torch.manual_seed(0)
 x = torch.rand(1, 10, requires_grad=True)
 W_x = torch.rand(20, 10, requires_grad=True)

@@ -12,7 +12,7 @@ import pytest
 
 import magics
 import minigrad
-from magics.annotate import EDGE_FONT_COLOR
+from magics.draw.annotate import EDGE_FONT_COLOR
 from magics.widgets import BackwardStepper, TensorView, grad_fn_tree
 
 
@@ -160,8 +160,37 @@ def test_stepper_frames_label_edges_as_gradients_arrive(stepped: tuple[Any, Any]
 
 
 def test_edge_labels_skip_a_drawing_numbered_differently(stepped: tuple[Any, Any]) -> None:
-    from magics.annotate import label_edges
+    from magics.draw.annotate import label_edges
 
     result, _ = stepped
     plain = result.widget.frames[0].dot.replace("SumBackward0", "Renamed")
     assert label_edges(plain, result.steps) == plain
+
+
+def _prehook_order(lib: Any) -> tuple[Any, list[Any], dict[Any, str]]:
+    """`z = v + u` with u made before v; the nodes in the order their pre-hooks fire."""
+    a = lib.tensor([1.0, 2.0], requires_grad=True)
+    b = lib.tensor([3.0, 4.0], requires_grad=True)
+    u = b * 2
+    v = a * 3
+    z = (v + u).sum()
+    names = {u.grad_fn: "u", v.grad_fn: "v", z.grad_fn: "z"}
+    seen: list[Any] = []
+    for node in (z.grad_fn, u.grad_fn, v.grad_fn):
+        node.register_prehook(lambda g, node=node: seen.append(node))
+    z.backward(retain_graph=True)
+    return z, seen, names
+
+
+def test_stepping_order_is_the_order_prehooks_see() -> None:
+    """The step-through lists nodes in the order backward runs them, as in torch."""
+    import torch
+
+    from magics.stepping import backward_steps
+
+    _, seen_torch, names_torch = _prehook_order(torch)
+    z, seen, names = _prehook_order(minigrad)
+    assert [names[n] for n in seen] == [names_torch[n] for n in seen_torch] == ["z", "v", "u"]
+    steps, order = backward_steps(z)
+    stepped = [order[int(s.node_id[1:])] for s in steps]
+    assert [names[n] for n in stepped if n in names] == ["z", "v", "u"]

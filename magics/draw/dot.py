@@ -16,8 +16,8 @@ from typing import Any
 import graphviz
 from graphviz.quoting import a_list, quote
 
-from magics.labels import escape, join_lines, op_rule, op_symbol, saved_lines, tensor_lines
-from magics.summary import Elided, Summary, node_name
+from magics.draw.labels import escape, join_lines, op_rule, op_symbol, saved_lines, tensor_lines
+from magics.draw.summary import Elided, Summary, node_name
 
 LEAF_GRAD_COLOR = "lightblue"  # leaf that requires grad (a parameter)
 LEAF_CONST_COLOR = "white"  # leaf or constant that does not require grad

@@ -97,7 +97,7 @@ def render(source: str, fmt: str = "svg", timeout: float | None = None) -> bytes
         _kill(proc)
         raise RenderError(
             f"Graphviz ({exe}) took longer than {limit:g} s to draw the graph and was stopped; "
-            "draw fewer nodes (max_nodes=...) or raise magics.render.settings.timeout",
+            "draw fewer nodes (max_nodes=...) or raise magics.draw.render.settings.timeout",
             timeout=limit,
             executable=exe,
         ) from None

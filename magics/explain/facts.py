@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from magics.explain_case import (
+from magics.explain.case import (
     Case,
     Facts,
     assignment,
@@ -24,7 +24,7 @@ from magics.explain_case import (
     under_no_grad,
     with_suffix,
 )
-from magics.explain_graph import (
+from magics.explain.context import (
     Site,
     cell_sites,
     dims,

@@ -17,9 +17,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from magics import explain as table
-from magics.explain_graph import site
-from magics.explain_render import Explanation
+from magics.explain import table
+from magics.explain.context import site
+from magics.explain.explanation import Explanation
 from minigrad.errors import MinigradError
 
 

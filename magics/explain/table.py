@@ -5,10 +5,9 @@ real PyTorch errors, by exception type and message regex (its named groups becom
 A row's texts are templates filled with the facts its `facts` function finds (node, shapes,
 versions, the user's variable names and lines); `fix_code` is code that fixes this very case.
 
-`install(shell)` / `uninstall(shell)` (called by `%load_ext minigrad` / `%unload_ext`) add and
-remove the IPython handler, the non-leaf `.grad` note and `%explain` (see `explain_shell.py`).
-Helpers: `explain_case.py` (the error's context), `explain_facts.py` (one facts function per
-row), `explain_graph.py` (lines, names, graph), `explain_render.py` (HTML and text).
+Its neighbours in `magics/explain/`: `case.py` (the error's context), `facts.py` (one facts
+function per row), `context.py` (lines, names, graph), `explanation.py` (HTML and text) and
+`shell.py` (the IPython handler, the non-leaf `.grad` note and `%explain`).
 """
 
 from __future__ import annotations
@@ -18,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from magics import explain_facts as facts
-from magics.explain_case import Case
-from magics.explain_graph import (
+from magics.explain import facts
+from magics.explain.case import Case
+from magics.explain.context import (
     draw,
     graph_text,
     module_alias,
@@ -29,7 +28,7 @@ from magics.explain_graph import (
     tensors_in,
     user_site,
 )
-from magics.explain_render import Explanation
+from magics.explain.explanation import Explanation
 from minigrad.errors import MinigradError
 
 T = r"(?:torch|minigrad)"  # PyTorch's messages say torch., minigrad's say minigrad.
@@ -384,26 +383,4 @@ def _fix_words(text: str, code: str | None) -> str:
     return text if code or not text.endswith(":") else text[:-1] + "."
 
 
-def install(shell: Any) -> None:
-    """Explain autograd errors in `shell`: handler, warning note and `%explain` (idempotent).
-
-    Args:
-        shell: the IPython `InteractiveShell`.
-    """
-    from magics import explain_shell
-
-    explain_shell.install(shell)
-
-
-def uninstall(shell: Any) -> None:
-    """Undo `install(shell)`: previous exception handler, showwarning and magics.
-
-    Args:
-        shell: the IPython `InteractiveShell`.
-    """
-    from magics import explain_shell
-
-    explain_shell.uninstall(shell)
-
-
-__all__ = ["EXPLANATIONS", "Row", "explain", "install", "match", "uninstall"]
+__all__ = ["EXPLANATIONS", "Row", "explain", "match"]

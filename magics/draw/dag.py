@@ -1,7 +1,7 @@
 """`draw(loss)`: any autograd DAG (minigrad or PyTorch) as an inline picture.
 
 `draw()` walks the graph once, names tensors after the caller's variables, and returns a `Graph`:
-DOT text now, SVG/PNG on demand through the pinned Graphviz (`magics.render`). In Jupyter the
+DOT text now, SVG/PNG on demand through the pinned Graphviz (`magics.draw.render`). In Jupyter the
 `Graph` shows itself as `image/svg+xml` (never `text/html`, which JupyterLab would prefer).
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from magics import dot, render
-from magics.summary import Summary, summarise
+from magics.draw import dot, render
+from magics.draw.summary import Summary, summarise
 
 VIEWS = ("forward", "backward")
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from magics.explain_graph import (
+from magics.explain.context import (
     Site,
     cell_sites,
     dims,

@@ -12,7 +12,7 @@ from typing import Any
 
 import graphviz
 
-from magics.summary import node_name
+from magics.draw.summary import node_name
 
 MAX_VALUES = 12  # show the values of tensors with at most this many elements
 OP_SYMBOLS = {

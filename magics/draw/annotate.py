@@ -14,8 +14,8 @@ from collections import defaultdict, deque
 
 import numpy as np
 
-from magics.dot import HIGHLIGHT_COLOR, HIGHLIGHT_WIDTH
-from magics.graph import Graph
+from magics.draw.dag import Graph
+from magics.draw.dot import HIGHLIGHT_COLOR, HIGHLIGHT_WIDTH
 from magics.stepping import Step
 
 EDGE = re.compile(r"^\t(n\d+) -> (n\d+)(?: \[(.*)\])?$")
