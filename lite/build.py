@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VIZ_VERSION = "3.31.0"
 # Pure-Python wheels the kernel installs from the site (Pyodide brings numpy and IPython).
+SOURCES = ["pyproject.toml", "README.md", "minigrad", "magics"]  # what minigrad's wheel is built from
 EXTRA_WHEELS = ["graphviz", "ipywidgets", "jupyterlab_widgets", "comm"]
 INSTALL_CELL = "%pip install -q minigrad-lab ipywidgets"
 INSTALL_NOTE = (
@@ -40,7 +41,15 @@ def wheels(into: Path) -> list[Path]:
     """minigrad's wheel and the pure-Python wheels it needs in Pyodide."""
     into.mkdir(parents=True, exist_ok=True)
     pip = (sys.executable, "-m", "pip")
-    run(*pip, "wheel", "--no-deps", "--quiet", "-w", str(into), str(ROOT))
+    # From a clean copy: an in-tree build would reuse stale modules left in ROOT/build/lib.
+    source = into.parent / "source"
+    source.mkdir()
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__py*"))
+        else:
+            shutil.copy2(ROOT / name, source / name)
+    run(*pip, "wheel", "--no-deps", "--quiet", "-w", str(into), str(source))
     from importlib.metadata import version
 
     pins = [f"{name}=={version(name)}" for name in EXTRA_WHEELS]
@@ -80,7 +89,8 @@ def notebooks(into: Path) -> None:
 def build(out: Path, viz: str | None, pyodide: str | None) -> None:
     """Build the whole site into `out`."""
     start = time.monotonic()
-    work = out.parent / f"{out.name}-src"
+    # Not "<out>-src": jupyterlite-core skips lite files whose path merely starts with <out>.
+    work = out.parent / f"src-{out.name}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     work.mkdir(parents=True)
