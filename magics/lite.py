@@ -2,9 +2,9 @@
 
 Pyodide cannot start the pip Graphviz binary (no subprocess), so in a JupyterLite site the same
 DOT is laid out by `@viz-js/viz` (Graphviz compiled to WebAssembly, MIT), which the site ships as
-`static/viz/viz.js`. Importing this module in the browser starts loading it; the first graph
-drawn before it is ready says so and asks to run the cell again (a kernel cannot wait on a
-JavaScript promise synchronously). Nothing here runs outside Pyodide.
+`static/viz/viz.js`. `%load_ext minigrad` starts loading it; a graph drawn before it is ready
+waits for it where Pyodide can block on a promise (`pyodide.ffi.run_sync`, JSPI stack switching:
+Chromium 137+), else says so and asks to run the cell again. Nothing here runs outside Pyodide.
 """
 
 from __future__ import annotations
@@ -42,6 +42,17 @@ def start() -> str:
     return str(_run_js(_LOAD_JS))
 
 
+def _wait() -> str:
+    """Block until viz.js has loaded, where Pyodide can (JSPI stack switching); else ''."""
+    from pyodide import ffi  # type: ignore[import-not-found]
+
+    can = getattr(ffi, "can_run_sync", None)
+    if can is None or not can():
+        return ""
+    ffi.run_sync(_run_js("globalThis.__minigradVizLoading"))
+    return start()
+
+
 def render(source: str, fmt: str, error: type[Exception]) -> bytes:
     """Lay out DOT `source` as SVG in the browser.
 
@@ -54,6 +65,8 @@ def render(source: str, fmt: str, error: type[Exception]) -> bytes:
         raise error(f"in the browser (JupyterLite) graphs render as SVG only, not {fmt!r}")
     state = start()
     if state != "ready":
+        state = _wait()
+    if state != "ready":
         detail = f"it failed to load: {state}" if state else "it is still loading"
         raise error(
             f"Graphviz for the browser ({VIZ_PATH}) is not ready yet: {detail}. "
@@ -64,6 +77,43 @@ def render(source: str, fmt: str, error: type[Exception]) -> bytes:
     except Exception as failure:  # a JsException carries Graphviz's own message
         raise error(f"Graphviz (WebAssembly) could not draw the graph: {failure}") from None
     return str(svg).encode("utf-8")
+
+
+def install(shell: Any) -> None:
+    """In the browser: start loading viz.js, and publish no empty results, as ipykernel does.
+
+    A magic's result that displayed itself formats to {}; ipykernel then sends nothing, but
+    the Pyodide kernel's display hook (0.5) sends an empty `execute_result`.
+
+    Args:
+        shell: the running `InteractiveShell`.
+    """
+    if not IN_BROWSER:
+        return
+    start()
+    hook = shell.displayhook
+    publish = getattr(hook, "publish_execution_result", None)
+    if publish is None or getattr(publish, "minigrad_original", None):
+        return
+
+    def publish_nonempty(count: int, data: dict[str, Any], metadata: Any) -> None:
+        if data:
+            publish(count, data, metadata)
+
+    publish_nonempty.minigrad_original = publish  # type: ignore[attr-defined]
+    hook.publish_execution_result = publish_nonempty
+
+
+def uninstall(shell: Any) -> None:
+    """Undo `install`: the display hook publishes as before.
+
+    Args:
+        shell: the running `InteractiveShell`.
+    """
+    hook = getattr(shell, "displayhook", None)
+    original = getattr(getattr(hook, "publish_execution_result", None), "minigrad_original", None)
+    if hook is not None and original is not None:
+        hook.publish_execution_result = original
 
 
 if IN_BROWSER:
