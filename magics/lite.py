@@ -83,7 +83,8 @@ def install(shell: Any) -> None:
     """In the browser: start loading viz.js, and publish no empty results, as ipykernel does.
 
     A magic's result that displayed itself formats to {}; ipykernel then sends nothing, but
-    the Pyodide kernel's display hook (0.5) sends an empty `execute_result`.
+    the Pyodide kernel's display hook (0.5) sends an empty `execute_result`. Its JavaScript side
+    sets `publish_execution_result` again before every cell, so the check wraps the finish step.
 
     Args:
         shell: the running `InteractiveShell`.
@@ -92,16 +93,17 @@ def install(shell: Any) -> None:
         return
     start()
     hook = shell.displayhook
-    publish = getattr(hook, "publish_execution_result", None)
-    if publish is None or getattr(publish, "minigrad_original", None):
+    if "finish_displayhook" in vars(hook):
         return
+    finish = hook.finish_displayhook
 
-    def publish_nonempty(count: int, data: dict[str, Any], metadata: Any) -> None:
-        if data:
-            publish(count, data, metadata)
+    def finish_nonempty() -> None:
+        if hook.data:
+            finish()
+        else:
+            hook.data, hook.metadata = {}, {}
 
-    publish_nonempty.minigrad_original = publish  # type: ignore[attr-defined]
-    hook.publish_execution_result = publish_nonempty
+    hook.finish_displayhook = finish_nonempty
 
 
 def uninstall(shell: Any) -> None:
@@ -111,9 +113,8 @@ def uninstall(shell: Any) -> None:
         shell: the running `InteractiveShell`.
     """
     hook = getattr(shell, "displayhook", None)
-    original = getattr(getattr(hook, "publish_execution_result", None), "minigrad_original", None)
-    if hook is not None and original is not None:
-        hook.publish_execution_result = original
+    if hook is not None and "finish_displayhook" in vars(hook):
+        del hook.finish_displayhook
 
 
 if IN_BROWSER:
