@@ -18,12 +18,18 @@ PYTEST := $(BIN)/python -m pytest tests notebooks --durations=5 \
 	--nbval --nbval-current-env --nbval-cell-timeout=300 \
 	--nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: help setup lab test lint bench clean
+# The JupyterLite site, and the pinned Pyodide its browser test runs offline (never shipped).
+LITE_PORT ?= 8000
+TEST_PYODIDE := build/pyodide-0.27.7
+
+.PHONY: help setup lab test lint bench clean lite lite-serve
 
 help:
 	@echo "make lab    set up .venv if needed, then start JupyterLab on notebooks/"
 	@echo "make test   set up .venv if needed, then ruff, mypy and pytest (tests/ + notebooks/)"
 	@echo "make bench  run benchmarks/run.py"
+	@echo "make lite   build the course as a static JupyterLite site in build/lite/"
+	@echo "make lite-serve  build it, then serve it on http://127.0.0.1:$(LITE_PORT)/"
 	@echo "make clean  remove .venv, build/ and caches"
 
 $(BIN)/python:
@@ -41,7 +47,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "Installing minigrad-lab and its lab/test extras into $(VENV) (first run: a few minutes)"
-	@$(BIN)/python -m pip install --quiet -e '.[lab,test]' || { \
+	@$(BIN)/python -m pip install --quiet -e '.[lab,test,lite]' || { \
 	  echo; \
 	  echo "pip could not install the project (see the error above). What to try:"; \
 	  echo "  - check the network or proxy can reach PyPI, then run the same make command again;"; \
@@ -63,8 +69,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
-	$(PYTEST) $(ARGS)
+test: lint $(TEST_PYODIDE)/pyodide.js
+	MINIGRAD_LITE_PYODIDE=$(abspath $(TEST_PYODIDE)) $(PYTEST) $(ARGS)
+
+$(TEST_PYODIDE)/pyodide.js: | $(STAMP)
+	$(BIN)/python lite/build.py --fetch-test-pyodide $(TEST_PYODIDE)
+
+lite: $(STAMP)
+	$(BIN)/python lite/build.py $(LITE_ARGS)
+
+lite-serve: lite
+	@echo "Serving build/lite/ on http://127.0.0.1:$(LITE_PORT)/ (Ctrl-C stops it)"
+	$(BIN)/python -m http.server $(LITE_PORT) --bind 127.0.0.1 --directory build/lite
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -39,7 +39,7 @@ def load_ipython_extension(ipython: Any) -> None:
     Args:
         ipython: the running `InteractiveShell`.
     """
-    from magics import display, explain
+    from magics import display, explain, lite
     from magics.commands import MinigradMagics
     from minigrad.graph import record_sites, recorder
 
@@ -51,6 +51,7 @@ def load_ipython_extension(ipython: Any) -> None:
     display.register(ipython)
     record_sites(True)
     explain.install(ipython)
+    lite.install(ipython)  # in the browser (Pyodide) only
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -59,7 +60,7 @@ def unload_ipython_extension(ipython: Any) -> None:
     Args:
         ipython: the running `InteractiveShell`.
     """
-    from magics import display, explain
+    from magics import display, explain, lite
     from magics.commands import MinigradMagics
     from minigrad.graph import record_sites
 
@@ -67,6 +68,7 @@ def unload_ipython_extension(ipython: Any) -> None:
         return
     _State.loaded.discard(id(ipython))
     explain.uninstall(ipython)
+    lite.uninstall(ipython)
     record_sites(_State.sites)
     display.unregister(ipython)
     magics = ipython.magics_manager.magics

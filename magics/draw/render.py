@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from magics import lite
 from minigrad.errors import MinigradRuntimeError
 
 PINNED = "graphviz-pure"
@@ -79,6 +80,8 @@ def render(source: str, fmt: str = "svg", timeout: float | None = None) -> bytes
     """
     if fmt not in FORMATS:
         raise RenderError(f"cannot render format {fmt!r}; choose one of {FORMATS}", fmt=fmt)
+    if lite.IN_BROWSER:  # Pyodide has no subprocess: Graphviz compiled to WebAssembly draws
+        return lite.render(source, fmt, RenderError)
     limit = settings.timeout if timeout is None else timeout
     exe = executable()
     proc = subprocess.Popen(
