@@ -128,6 +128,7 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from minigrad.methods_extra import all, any, unbind  # noqa: A004 - torch's names
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import (
     Generator,
@@ -174,7 +175,7 @@ def __getattr__(name: str) -> Any:
         from minigrad import serialization
 
         return getattr(serialization, name)
-    if name in ("nn", "optim", "utils", "cuda", "backends", "linalg", "func"):
+    if name in ("nn", "optim", "utils", "cuda", "backends", "linalg", "func", "accelerator"):
         import importlib
 
         return importlib.import_module(f"minigrad.{name}")
@@ -262,4 +263,7 @@ __all__ = [
     "triu",
     "cumsum",
     "norm",
+    "unbind",
+    "all",
+    "any",
 ]  # fmt: skip

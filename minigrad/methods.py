@@ -832,10 +832,12 @@ class TensorMethods:
         """The upper triangle (on and above `diagonal`); zeros below."""
         return self._triangle("triu", diagonal)
 
-    def cumsum(self, dim: _Int, dtype: Any = None) -> Any:
-        """Running sums along `dim`: out[i] = Σ_{j <= i} self[j]."""
+    def cumsum(self, dim: Any = None, dtype: Any = None, *, axis: Any = None) -> Any:
+        """Running sums along `dim` (numpy's `axis=` too): out[i] = Σ_{j <= i} self[j]."""
+        from minigrad.methods_extra import need_dim
         from minigrad.ops_shift import cumsum
 
+        dim = need_dim("cumsum", dim if axis is None else axis)
         x = self if dtype is None else self.to(dtype)
         return cumsum(x, dim=_dims(dim, self._data.ndim)[0] if self._data.ndim else 0)
 

@@ -19,6 +19,7 @@ from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, type
 from minigrad.function import Node, RemovableHandle, accumulator
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
+from minigrad.methods_extra import ExtraMethods
 
 
 class Size(tuple):
@@ -74,7 +75,7 @@ SCALAR_WARNING = (
 )
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, ExtraMethods):
     """An n-dimensional array that can record the operations made on it, as `torch.Tensor`.
 
     `Tensor(data)` is PyTorch's legacy constructor: it always makes the default float dtype.

@@ -151,19 +151,22 @@ def randint_like(t: Any, low: int = 0, high: Any = None, *, dtype: Any = None,
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None,
-           out: Any = None, dtype: Any = None, **kw: Any) -> Any:  # fmt: skip
+           out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
+           requires_grad: bool = False, **kw: Any) -> Any:  # fmt: skip
     """Normal values: normal(mean, std, size) or with tensor mean/std (torch's order of work).
 
     Args:
         mean: a number or tensor.
         std: a number or tensor.
         size: the shape when both are numbers.
+        requires_grad: make a leaf that records operations (numbers form only, as torch).
     """
     gen = resolve(generator)
     m_t, s_t = hasattr(mean, "_data"), hasattr(std, "_data")
     if not m_t and not s_t:
+        _check(device)
         arr = kernels.normal(gen, tuple(size), _float_type(dtype), float(mean), float(std))
-        return _make(arr, False, out)
+        return _make(arr, requires_grad, out)
     ref = mean if m_t else std
     shape = np.broadcast_shapes(*(x._data.shape for x in (mean, std) if hasattr(x, "_data")))
     np_type = ref._data.dtype.type

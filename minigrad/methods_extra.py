@@ -1,0 +1,98 @@
+"""Tensor methods that beginner material uses beyond `methods.py`: `nelement`, `unbind`,
+`storage_offset`, and the functions `torch.unbind`, `torch.all`, `torch.any`.
+
+None is a new differentiable op: each is built from op-table rows (`select`), so the graph a
+lesson draws shows those rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import MinigradTypeError, typed
+
+
+def need_dim(name: str, dim: Any) -> Any:
+    """`dim`, or PyTorch's TypeError when a call that needs a dimension gets none.
+
+    Args:
+        name: the function's name, as the message spells it.
+        dim: the dimension given (None when missing).
+    """
+    if dim is None:
+        message = f'{name}() missing 1 required positional arguments: "dim"'
+        raise typed(MinigradTypeError, "missing_dim", message)
+    return dim
+
+
+class ExtraMethods:
+    """Mixin for Tensor: the methods below need only `numel`, `shape` and `select`."""
+
+    __slots__ = ()
+
+    def nelement(self) -> int:
+        """The number of elements: PyTorch's older name for `numel()`."""
+        return self.numel()  # type: ignore[attr-defined, no-any-return]
+
+    def unbind(self, dim: int = 0) -> tuple[Any, ...]:
+        """The slices along `dim`, that dimension removed: `tuple(x.select(dim, i) ...)`.
+
+        Each piece's `grad_fn` is a SelectBackward0 (PyTorch makes one UnbindBackward0 for
+        all of them); values and gradients are the same.
+
+        Args:
+            dim: the dimension to take apart.
+        """
+        from minigrad.tensor import normalize_dim
+
+        d = normalize_dim(dim, self.ndim)  # type: ignore[attr-defined]
+        return tuple(self.select(d, i) for i in range(self.shape[d]))  # type: ignore[attr-defined]
+
+    def storage_offset(self) -> int:
+        """Elements between the start of the storage and this tensor's first element.
+
+        A view made by basic indexing (`x[2:]`, `x[1]`) shares its base's numpy buffer; the
+        offset is counted in that buffer, as PyTorch counts it in the storage.
+        """
+        data = self._data  # type: ignore[attr-defined]
+        root = data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if data.size == 0 or root is data:
+            return 0
+        start = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        return int(start // data.itemsize)
+
+
+def unbind(input: Any, dim: int = 0) -> tuple[Any, ...]:  # noqa: A002 - torch's name
+    """`torch.unbind`: the slices of `input` along `dim`, that dimension removed.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to take apart.
+    """
+    return input.unbind(dim)  # type: ignore[no-any-return]
+
+
+def all(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - torch's name
+    """`torch.all`: True where every element (along `dim`) is nonzero.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to reduce (all of them when None).
+        keepdim: keep that dimension with size 1.
+    """
+    return input.all(dim, keepdim)
+
+
+def any(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - torch's name
+    """`torch.any`: True where some element (along `dim`) is nonzero.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to reduce (all of them when None).
+        keepdim: keep that dimension with size 1.
+    """
+    return input.any(dim, keepdim)

@@ -1,0 +1,128 @@
+"""What public beginner material hit first, each compared with torch: lesson-style snippets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+
+def outcome(call: Any) -> str:
+    """The printed result of `call()`, or its error's class and message."""
+    try:
+        return str(call())
+    except Exception as exc:  # noqa: BLE001 - the class is part of what is compared
+        return f"{type(exc).__name__}: {exc}"
+
+
+def set_first(t: Any) -> Any:
+    t[0] = 1.0
+    return t
+
+
+CALLS = [
+    # an old tutorial prints `loss.data[0]`: PyTorch's IndexError names `.item()`
+    lambda L: L.tensor(3.0)[0],
+    lambda L: L.tensor(3.0)[0:1],
+    lambda L: L.tensor(3.0)[None, 0],
+    lambda L: L.tensor(3.0)[..., 0],
+    lambda L: L.tensor(3.0)[()],
+    lambda L: L.tensor(3.0)[None],
+    lambda L: set_first(L.tensor(3.0)),
+    lambda L: (L.tensor([1.0, 2.0]) ** 2).sum().data[0],
+    # torch.accelerator on a CPU-only build
+    lambda L: L.accelerator.is_available(),
+    lambda L: L.accelerator.device_count(),
+    lambda L: L.accelerator.current_accelerator(),
+    lambda L: L.accelerator.current_device_index(),
+    lambda L: L.accelerator.synchronize(),
+    lambda L: (
+        L.accelerator.current_accelerator().type if L.accelerator.is_available() else "cpu"
+    ),
+    # numpy's axis= for cumsum, as a textbook writes it; no dim at all is an error
+    lambda L: L.arange(6.0).reshape(2, 3).cumsum(axis=0),
+    lambda L: L.cumsum(L.arange(6.0).reshape(2, 3), axis=1),
+    lambda L: L.arange(6.0).reshape(2, 3).cumsum(),
+    # makemore: nelement, unbind, the layout of views
+    lambda L: L.zeros(3, 4).nelement(),
+    lambda L: sum(p.nelement() for p in [L.ones(27, 2), L.ones(6, 100), L.ones(100)]),
+    lambda L: L.arange(6).reshape(2, 3).unbind(1),
+    lambda L: L.unbind(L.arange(6).reshape(2, 3)),
+    lambda L: L.unbind(L.arange(6).reshape(2, 3), dim=-1),
+    lambda L: L.arange(6).unbind(2),
+    lambda L: L.cat(L.unbind(L.arange(12).reshape(2, 3, 2), 1), 1),
+    lambda L: L.arange(18).storage_offset(),
+    lambda L: L.arange(18)[2:].storage_offset(),
+    lambda L: L.arange(18).view(3, 6)[1].storage_offset(),
+    lambda L: L.arange(18).view(3, 6)[1:, 2:].storage_offset(),
+    lambda L: L.arange(18).view(3, 3, 2).stride(),
+    lambda L: L.arange(18).view(3, 6).t().is_contiguous(),
+    # torch.all / torch.any, as a gradient check compares `dt == t.grad`
+    lambda L: L.all(L.arange(4) >= 0),
+    lambda L: L.all(L.arange(4) > 0).item(),
+    lambda L: L.any(L.arange(4) > 2),
+    lambda L: L.all(L.tensor([[1.0, 0.0], [1.0, 1.0]]), dim=1),
+    lambda L: L.any(L.tensor([[1.0, 0.0], [0.0, 0.0]]), 1, True),
+]
+
+
+@pytest.mark.parametrize("index", range(len(CALLS)))
+def test_call_matches_torch(index: int) -> None:
+    call = CALLS[index]
+    assert outcome(lambda: call(minigrad)) == outcome(lambda: call(torch))
+
+
+def test_normal_requires_grad_makes_a_leaf_as_torch() -> None:
+    # d2l's linear regression: w = normal(0, 0.01, size=(2, 1), requires_grad=True)
+    results = []
+    for lib in (minigrad, torch):
+        lib.manual_seed(0)
+        w = lib.normal(0, 0.01, size=(2, 1), requires_grad=True)
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]])
+        (x @ w).sum().backward()
+        results.append((str(w), w.is_leaf, w.grad.numpy().tolist()))
+    assert results[0] == results[1]
+
+
+def test_unbind_gradients_match_torch() -> None:
+    grads = []
+    for lib in (minigrad, torch):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        a, b, c = x.unbind(1)
+        (a * 1.0 + b * 2.0 + c * c).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_activation_gradient_bits_match_torch(name: str) -> None:
+    # makemore's manual backprop compares its own dh with autograd's, bit for bit
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal((2, 4096), dtype=np.float32)
+    outs, grads = [], []
+    for lib in (minigrad, torch):
+        t = lib.tensor(x, requires_grad=True)
+        out = getattr(lib, name)(t)
+        out.backward(lib.tensor(g))
+        outs.append(out.detach().numpy())
+        grads.append(t.grad.numpy())
+    same = outs[0] == outs[1]  # the forward kernels differ in the last bit now and then
+    assert same.mean() > 0.5
+    np.testing.assert_array_equal(grads[0][same], grads[1][same])
+
+
+def test_manual_tanh_backward_is_exact_as_in_torch() -> None:
+    # `(1.0 - h**2) * dh` equals autograd's gradient exactly in neither library: both fuse
+    exact = []
+    for lib in (minigrad, torch):
+        lib.manual_seed(0)
+        pre = lib.randn(32, 64, requires_grad=True)
+        h = lib.tanh(pre)
+        dh = lib.randn(32, 64)
+        h.backward(dh)
+        exact.append(lib.all((1.0 - h**2) * dh == pre.grad).item())
+    assert exact[0] == exact[1]
