@@ -128,7 +128,7 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from minigrad.methods_extra import all, any, unbind  # noqa: A004 - torch's names
+from minigrad.methods_extra import all, any, log10, unbind  # noqa: A004 - torch's names
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import (
     Generator,
@@ -150,6 +150,7 @@ from minigrad.random import (
     set_rng_state,
 )
 from minigrad.tensor import Size, Tensor
+from minigrad.torch_alias import as_torch
 
 __version__ = "0.1.0"
 
@@ -266,4 +267,6 @@ __all__ = [
     "unbind",
     "all",
     "any",
+    "log10",
+    "as_torch",
 ]  # fmt: skip

@@ -1,7 +1,7 @@
 """Tensor methods that beginner material uses beyond `methods.py`: `nelement`, `unbind`,
-`storage_offset`, and the functions `torch.unbind`, `torch.all`, `torch.any`.
+`log10`, `storage_offset`; functions `torch.unbind`, `torch.log10`, `torch.all`, `torch.any`.
 
-None is a new differentiable op: each is built from op-table rows (`select`), so the graph a
+Differentiable ones call op-table rows (`select`; `log10` in ops_lessons.py), so the graph a
 lesson draws shows those rows.
 """
 
@@ -50,6 +50,12 @@ class ExtraMethods:
         d = normalize_dim(dim, self.ndim)  # type: ignore[attr-defined]
         return tuple(self.select(d, i) for i in range(self.shape[d]))  # type: ignore[attr-defined]
 
+    def log10(self) -> Any:
+        """Logarithm base 10: d/dx log10(x) = 1 / (x ln 10)."""
+        from minigrad.ops_lessons import log10
+
+        return log10(self)
+
     def storage_offset(self) -> int:
         """Elements between the start of the storage and this tensor's first element.
 
@@ -64,6 +70,15 @@ class ExtraMethods:
             return 0
         start = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
         return int(start // data.itemsize)
+
+
+def log10(input: Any) -> Any:  # noqa: A002 - torch's name
+    """`torch.log10`: logarithm base 10, elementwise.
+
+    Args:
+        input: the tensor.
+    """
+    return input.log10()
 
 
 def unbind(input: Any, dim: int = 0) -> tuple[Any, ...]:  # noqa: A002 - torch's name

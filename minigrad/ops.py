@@ -757,8 +757,8 @@ nll_loss = defop(
 )
 
 
-# more rows, in their own modules: flip, roll, tril, triu, cumsum; the vector norm
-from minigrad import ops_norm, ops_shift  # noqa: E402, F401
+# more rows, in their own modules: flip, roll, tril, triu, cumsum; the vector norm; log10
+from minigrad import ops_lessons, ops_norm, ops_shift  # noqa: E402, F401
 
 
 def _bind_methods() -> None:

@@ -144,6 +144,7 @@ OP_SPECS: list[OpSpec] = [
     _unary("pow_scalar_base", lambda L, x: 2.0**x, ("pow_scalar_base",), rtol32=1e-3),
     _unary("exp", lambda L, x: x.exp(), ("exp",), rtol32=1e-3),
     _unary("log", lambda L, x: L.log(x), ("log",), POSITIVE),
+    _unary("log10", lambda L, x: L.log10(x), ("log10",), POSITIVE),
     _unary("sqrt", lambda L, x: x.sqrt(), ("sqrt",), POSITIVE),
     _unary("sin", lambda L, x: L.sin(x), ("sin",)),
     _unary("cos", lambda L, x: x.cos(), ("cos",)),

@@ -40,9 +40,7 @@ CALLS = [
     lambda L: L.accelerator.current_accelerator(),
     lambda L: L.accelerator.current_device_index(),
     lambda L: L.accelerator.synchronize(),
-    lambda L: (
-        L.accelerator.current_accelerator().type if L.accelerator.is_available() else "cpu"
-    ),
+    lambda L: L.accelerator.current_accelerator().type if L.accelerator.is_available() else "cpu",
     # numpy's axis= for cumsum, as a textbook writes it; no dim at all is an error
     lambda L: L.arange(6.0).reshape(2, 3).cumsum(axis=0),
     lambda L: L.cumsum(L.arange(6.0).reshape(2, 3), axis=1),
@@ -126,3 +124,55 @@ def test_manual_tanh_backward_is_exact_as_in_torch() -> None:
         h.backward(dh)
         exact.append(lib.all((1.0 - h**2) * dh == pre.grad).item())
     assert exact[0] == exact[1]
+
+
+LESSON = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, TensorDataset
+import torch.autograd.functional as AF
+torch.manual_seed(0)
+net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+data = DataLoader(TensorDataset(torch.randn(8, 3), torch.randint(0, 2, (8,))), batch_size=4)
+for x, y in data:
+    loss = F.cross_entropy(net(x), y)
+    loss.backward()
+    print(f"{loss.item():.4f}", type(loss).__module__, loss.grad_fn.name())
+print(AF.jacobian(lambda v: v * v, torch.tensor([1.0, 2.0])))
+try:
+    import torch.fft
+except ModuleNotFoundError as e:
+    print(type(e).__name__, "fft" in str(e))
+"""
+
+
+def run_python(code: str) -> str:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_as_torch_runs_a_lessons_own_imports() -> None:
+    ours = run_python("import torch, minigrad; minigrad.as_torch()\n" + LESSON)
+    theirs = run_python(LESSON)
+    # torch.fft imports in PyTorch; minigrad adds one line that says it lacks it
+    assert ours.splitlines() == [*theirs.splitlines(), "ModuleNotFoundError True"]
+
+
+def test_as_torch_keeps_minigrads_own_module_names() -> None:
+    code = (
+        "import minigrad; minigrad.as_torch()\n"
+        "import torch.nn.functional as F, torch.optim\n"
+        "print(F.__name__, F.__spec__.name, torch.optim is minigrad.optim)"
+    )
+    assert run_python(code).split() == ["minigrad.nn.functional", "minigrad.nn.functional", "True"]
