@@ -188,14 +188,16 @@ class TensorMethods:
         """-1, 0 or 1 per element (no gradient flows)."""
         return self._plain(np.sign)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
         """Index of the largest element (of all, or along `dim`)."""
+        dim = dim if axis is None else axis  # numpy's spelling, which PyTorch accepts
         if dim is None:
             return self._plain(lambda a: np.argmax(a).astype(np.int64))
         return self._plain(lambda a: np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
         """Index of the smallest element (of all, or along `dim`)."""
+        dim = dim if axis is None else axis  # numpy's spelling, which PyTorch accepts
         if dim is None:
             return self._plain(lambda a: np.argmin(a).astype(np.int64))
         return self._plain(lambda a: np.argmin(a, axis=dim, keepdims=keepdim).astype(np.int64))

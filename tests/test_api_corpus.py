@@ -65,6 +65,24 @@ CALLS = [
     lambda L: L.any(L.arange(4) > 2),
     lambda L: L.all(L.tensor([[1.0, 0.0], [1.0, 1.0]]), dim=1),
     lambda L: L.any(L.tensor([[1.0, 0.0], [0.0, 0.0]]), 1, True),
+    # d2l's accuracy: y_hat.argmax(axis=1)
+    lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmax(axis=1),
+    lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmin(axis=0),
+    # "What is torch.nn really?": average pooling, as function and as module
+    lambda L: L.nn.functional.avg_pool2d(L.arange(32.0).reshape(2, 1, 4, 4), 2),
+    lambda L: L.nn.functional.avg_pool2d(L.ones(1, 1, 3, 3), 2, padding=1),
+    lambda L: L.nn.functional.avg_pool2d(L.arange(25.0).reshape(1, 5, 5), 3, stride=2),
+    lambda L: L.nn.functional.avg_pool2d(L.ones(1, 1, 3, 3), 4),
+    lambda L: L.nn.functional.avg_pool2d(L.ones(1, 1, 3, 3), 2, padding=2),
+    lambda L: L.nn.functional.avg_pool2d(L.ones(3, 3), 2),
+    lambda L: L.nn.functional.adaptive_avg_pool2d(L.arange(32.0).reshape(2, 1, 4, 4), 1),
+    lambda L: L.nn.functional.adaptive_avg_pool2d(L.arange(32.0).reshape(2, 1, 4, 4), (2, None)),
+    lambda L: L.nn.AvgPool2d(4),
+    lambda L: L.nn.AvgPool2d((2, 3), stride=1, padding=1),
+    lambda L: L.nn.AdaptiveAvgPool2d(1),
+    lambda L: L.nn.AdaptiveAvgPool2d((2, 3)),
+    lambda L: L.nn.AdaptiveAvgPool2d(1)(L.ones(2, 3, 4, 4, requires_grad=True)).grad_fn.name(),
+    lambda L: L.nn.AvgPool2d(2)(L.ones(2, 3, 4, 4, requires_grad=True)).grad_fn.name(),
 ]
 
 
@@ -176,3 +194,27 @@ def test_as_torch_keeps_minigrads_own_module_names() -> None:
         "print(F.__name__, F.__spec__.name, torch.optim is minigrad.optim)"
     )
     assert run_python(code).split() == ["minigrad.nn.functional", "minigrad.nn.functional", "True"]
+
+
+def test_small_cnn_with_average_pooling_trains_as_torch() -> None:
+    # the tutorial's last CNN: convs, AdaptiveAvgPool2d(1), a view; SGD with momentum
+    losses = []
+    for lib in (minigrad, torch):
+        lib.manual_seed(0)
+        nn = lib.nn
+        model = nn.Sequential(
+            nn.Conv2d(1, 4, kernel_size=3, stride=2, padding=1),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(4, 3, kernel_size=3, padding=1),
+            nn.AdaptiveAvgPool2d(1),
+        )
+        opt = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        x, y = lib.randn(8, 1, 8, 8), lib.randint(0, 3, (8,))
+        for _ in range(3):
+            loss = lib.nn.functional.cross_entropy(model(x).view(8, -1), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    np.testing.assert_allclose(losses[:3], losses[3:], rtol=1e-5)
