@@ -128,7 +128,18 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from minigrad.methods_extra import all, any, log10, unbind  # noqa: A004 - torch's names
+from minigrad.methods_extra import (
+    all,
+    any,
+    asin,
+    bitwise_xor,
+    ceil,
+    floor,
+    log10,
+    round,
+    trunc,
+    unbind,
+)  # noqa: A004 - torch's names
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import (
     Generator,
@@ -269,4 +280,10 @@ __all__ = [
     "any",
     "log10",
     "as_torch",
+    "asin",
+    "bitwise_xor",
+    "ceil",
+    "floor",
+    "round",
+    "trunc",
 ]  # fmt: skip

@@ -56,6 +56,37 @@ class ExtraMethods:
 
         return log10(self)
 
+    def ceil(self) -> Any:
+        """The smallest integer >= each value (integers unchanged); its gradient is 0."""
+        return _rounded(self, "ceil")
+
+    def floor(self) -> Any:
+        """The largest integer <= each value (integers unchanged); its gradient is 0."""
+        return _rounded(self, "floor")
+
+    def round(self) -> Any:
+        """The nearest integer, halves to even (integers unchanged); its gradient is 0."""
+        return _rounded(self, "round")
+
+    def trunc(self) -> Any:
+        """The integer part, towards 0 (integers unchanged); its gradient is 0."""
+        return _rounded(self, "trunc")
+
+    def asin(self) -> Any:
+        """Inverse sine: d/dx asin(x) = 1 / sqrt(1 - x²)."""
+        from minigrad.ops_lessons import asin
+
+        return asin(self)
+
+    def bitwise_xor(self, other: Any) -> Any:
+        """Bitwise exclusive or of integers or bools (`a ^ b`); PyTorch's error for floats."""
+        mine = self._data  # type: ignore[attr-defined]
+        theirs = np.asarray(getattr(other, "_data", other))
+        if "f" in (mine.dtype.kind, theirs.dtype.kind):
+            name = "Double" if np.result_type(mine, theirs) == np.float64 else "Float"
+            raise NotImplementedError(f"\"bitwise_xor_cpu\" not implemented for '{name}'")
+        return self._plain(np.bitwise_xor, other)  # type: ignore[attr-defined]
+
     def storage_offset(self) -> int:
         """Elements between the start of the storage and this tensor's first element.
 
@@ -79,6 +110,31 @@ def log10(input: Any) -> Any:  # noqa: A002 - torch's name
         input: the tensor.
     """
     return input.log10()
+
+
+def _rounded(t: Any, name: str) -> Any:
+    """The rounding row `name` of ops_lessons.py on `t`; PyTorch's error for a bool tensor."""
+    from minigrad import ops_lessons
+
+    if t._data.dtype == np.bool_:
+        raise NotImplementedError(f"\"{name}_vml_cpu\" not implemented for 'Bool'")
+    return getattr(ops_lessons, "round_" if name == "round" else name)(t)
+
+
+def _function(name: str) -> Any:
+    """`torch.<name>(input, ...)` as `input.<name>(...)`."""
+
+    def call(input: Any, *args: Any) -> Any:  # noqa: A002 - torch's name
+        return getattr(input, name)(*args)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"`torch.{name}`: the same as `input.{name}(...)`."
+    return call
+
+
+ceil, floor, trunc, asin = (_function(n) for n in ("ceil", "floor", "trunc", "asin"))
+bitwise_xor = _function("bitwise_xor")
+round = _function("round")  # noqa: A001 - torch's name
 
 
 def unbind(input: Any, dim: int = 0) -> tuple[Any, ...]:  # noqa: A002 - torch's name
