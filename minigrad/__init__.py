@@ -134,6 +134,7 @@ from minigrad.methods_extra import (
     asin,
     bitwise_xor,
     ceil,
+    cross,
     floor,
     log10,
     round,
@@ -286,4 +287,5 @@ __all__ = [
     "floor",
     "round",
     "trunc",
+    "cross",
 ]  # fmt: skip

@@ -87,6 +87,10 @@ class ExtraMethods:
             raise NotImplementedError(f"\"bitwise_xor_cpu\" not implemented for '{name}'")
         return self._plain(np.bitwise_xor, other)  # type: ignore[attr-defined]
 
+    def cross(self, other: Any, dim: Any = None) -> Any:
+        """The cross product of 3-vectors along `dim` (the first size-3 one when None)."""
+        return cross(self, other, dim)
+
     def storage_offset(self) -> int:
         """Elements between the start of the storage and this tensor's first element.
 
@@ -119,6 +123,63 @@ def _rounded(t: Any, name: str) -> Any:
     if t._data.dtype == np.bool_:
         raise NotImplementedError(f"\"{name}_vml_cpu\" not implemented for 'Bool'")
     return getattr(ops_lessons, "round_" if name == "round" else name)(t)
+
+
+CROSS_WARNING = (
+    "Using torch.cross without specifying the dim arg is deprecated.\n"
+    "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+    "The default value of dim will change to agree with that of linalg.cross in a future release."
+)
+
+
+_warned: list[bool] = []
+
+
+def cross(input: Any, other: Any, dim: Any = None) -> Any:  # noqa: A002 - torch's name
+    """`torch.cross`: a × b of 3-vectors along `dim`; no dim takes the first of size 3 (warned).
+
+    Args:
+        input: the left vectors.
+        other: the right vectors (broadcast against input).
+        dim: the dimension of length 3.
+    """
+    import warnings
+
+    from minigrad.errors import runtime
+
+    if dim is None:
+        sizes = np.broadcast_shapes(input.shape, other.shape)
+        if 3 not in sizes:
+            raise runtime("cross_dim", "no dimension of size 3 in input")
+        if not _warned:  # PyTorch warns once per process (TORCH_WARN_ONCE)
+            _warned.append(True)
+            warnings.warn(CROSS_WARNING, UserWarning, stacklevel=2)
+        dim = list(sizes).index(3)
+    return linalg_cross(input, other, dim)
+
+
+def linalg_cross(input: Any, other: Any, dim: int = -1) -> Any:  # noqa: A002 - torch's name
+    """`torch.linalg.cross`: a × b of 3-vectors along `dim` (LinalgCrossBackward0).
+
+    Args:
+        input: the left vectors.
+        other: the right vectors (broadcast against input).
+        dim: the dimension of length 3.
+    """
+    from minigrad import ops_lessons
+    from minigrad.errors import runtime
+    from minigrad.tensor import normalize_dim
+
+    if input.ndim != other.ndim:
+        message = "linalg.cross: inputs must have the same number of dimensions."
+        raise runtime("cross_dim", message)
+    ndim = input.ndim
+    d = normalize_dim(dim, ndim)
+    a, b = input.shape[d], other.shape[d]
+    if a != 3 or b != 3:
+        message = f"linalg.cross: inputs dimension {dim} must have length 3. Got {a} and {b}"
+        raise runtime("cross_dim", message)
+    return ops_lessons.linalg_cross(input, other, dim=d)
 
 
 def _function(name: str) -> Any:

@@ -42,3 +42,15 @@ floor: OpDef = defop("floor", _rounding(np.floor), (_zero_grad,), rule="grad_sel
 # np.round rounds half to even, as PyTorch's round does
 round_: OpDef = defop("round", _rounding(np.round), (_zero_grad,), rule="grad_self = 0")
 trunc: OpDef = defop("trunc", _rounding(np.trunc), (_zero_grad,), rule="grad_self = 0")
+
+
+linalg_cross: OpDef = defop(
+    "linalg_cross",
+    lambda x, y, dim: np.cross(x, y, axis=dim),
+    (
+        lambda g, out, x, y, dim: linalg_cross(y, g, dim=dim),
+        lambda g, out, x, y, dim: linalg_cross(g, x, dim=dim),
+    ),
+    saves="OO",
+    rule="grad_self = other × grad; grad_other = grad × self",
+)

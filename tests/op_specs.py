@@ -152,6 +152,14 @@ OP_SPECS: list[OpSpec] = [
     _unary("floor", lambda L, x: L.floor(x) * x, ("floor", "mul"), OFF_INTEGERS),
     _unary("round", lambda L, x: L.round(x) * x, ("round", "mul"), OFF_INTEGERS),
     _unary("trunc", lambda L, x: x.trunc() * x, ("trunc", "mul"), OFF_INTEGERS),
+    OpSpec(
+        "linalg_cross",
+        lambda L, x, y: L.linalg.cross(x, y),
+        st.sampled_from([((3,), (3,)), ((2, 3), (2, 3)), ((1, 3), (2, 3))]).flatmap(
+            lambda ab: st.tuples(s.arrays(ab[0]), s.arrays(ab[1]))
+        ),
+        ("linalg_cross",),
+    ),
     _unary("sqrt", lambda L, x: x.sqrt(), ("sqrt",), POSITIVE),
     _unary("sin", lambda L, x: L.sin(x), ("sin",)),
     _unary("cos", lambda L, x: x.cos(), ("cos",)),

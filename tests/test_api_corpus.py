@@ -78,6 +78,12 @@ CALLS = [
     lambda L: L.tensor([True, False]).bitwise_xor(L.tensor([True, True])),
     lambda L: L.bitwise_xor(L.tensor([1.0]), L.tensor([2.0])),
     lambda L: L.bitwise_xor(L.tensor([1.0], dtype=L.float64), L.tensor([2.0], dtype=L.float64)),
+    lambda L: L.cross(L.tensor([[0.0, 1, 0], [1, 2, 3]]), L.tensor([[1.0, 0, 0]]), dim=1),
+    lambda L: L.linalg.cross(L.tensor([0.0, 1, 0]), L.tensor([1.0, 0, 0])),
+    lambda L: L.tensor([0.0, 1, 0]).cross(L.tensor([1.0, 0, 0]), dim=0),
+    lambda L: L.cross(L.ones(2), L.ones(2)),
+    lambda L: L.cross(L.ones(2, 3), L.ones(2, 3), dim=0),
+    lambda L: L.linalg.cross(L.ones(2, 3), L.ones(3)),
     # d2l's accuracy: y_hat.argmax(axis=1)
     lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmax(axis=1),
     lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmin(axis=0),
@@ -231,3 +237,18 @@ def test_small_cnn_with_average_pooling_trains_as_torch() -> None:
             opt.step()
             losses.append(loss.item())
     np.testing.assert_allclose(losses[:3], losses[3:], rtol=1e-5)
+
+
+def test_cross_without_dim_warns_once_as_torch() -> None:
+    code = (
+        "import warnings, {lib} as torch\n"
+        "warnings.simplefilter('always')\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    v = torch.cross(torch.tensor([0.0, 1, 0]), torch.tensor([1.0, 0, 0]))\n"
+        "    torch.cross(v, v)\n"
+        "print(v, len(seen), str(seen[0].message).splitlines()[:3])"
+    )
+    ours, theirs = (run_python(code.format(lib=lib)) for lib in ("minigrad", "torch"))
+    assert ours == theirs.replace(
+        " (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)", ""
+    )
