@@ -91,6 +91,26 @@ class ExtraMethods:
         """The cross product of 3-vectors along `dim` (the first size-3 one when None)."""
         return cross(self, other, dim)
 
+    def sin_(self) -> Any:
+        """sin, in place."""
+        return _in_place(self, "sin")
+
+    def cos_(self) -> Any:
+        """cos, in place."""
+        return _in_place(self, "cos")
+
+    def log_(self) -> Any:
+        """log, in place."""
+        return _in_place(self, "log")
+
+    def sqrt_(self) -> Any:
+        """sqrt, in place."""
+        return _in_place(self, "sqrt")
+
+    def abs_(self) -> Any:
+        """abs, in place."""
+        return _in_place(self, "absolute")
+
     def storage_offset(self) -> int:
         """Elements between the start of the storage and this tensor's first element.
 
@@ -114,6 +134,14 @@ def log10(input: Any) -> Any:  # noqa: A002 - torch's name
         input: the tensor.
     """
     return input.log10()
+
+
+def _in_place(t: Any, row: str) -> Any:
+    """The op-table row `row` applied to `t` in place (inplace.py's checks and version bump)."""
+    from minigrad import ops
+    from minigrad.inplace import inplace
+
+    return inplace(getattr(ops, row), t)
 
 
 def _rounded(t: Any, name: str) -> Any:
@@ -194,6 +222,11 @@ def _function(name: str) -> Any:
 
 
 ceil, floor, trunc, asin = (_function(n) for n in ("ceil", "floor", "trunc", "asin"))
+# torch.sin_(x) and friends: x.sin_()
+sin_, cos_, log_, sqrt_, abs_ = (_function(n) for n in ("sin_", "cos_", "log_", "sqrt_", "abs_"))
+exp_, tanh_, sigmoid_, relu_, neg_ = (
+    _function(n) for n in ("exp_", "tanh_", "sigmoid_", "relu_", "neg_")
+)
 bitwise_xor = _function("bitwise_xor")
 round = _function("round")  # noqa: A001 - torch's name
 

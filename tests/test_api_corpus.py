@@ -84,6 +84,16 @@ CALLS = [
     lambda L: L.cross(L.ones(2), L.ones(2)),
     lambda L: L.cross(L.ones(2, 3), L.ones(2, 3), dim=0),
     lambda L: L.linalg.cross(L.ones(2, 3), L.ones(3)),
+    # in place, as functions too: torch.sin_(b) changes b
+    lambda L: L.sin_(L.tensor([0.0, 0.5, 1.0])),
+    lambda L: L.tensor([0.0, 0.5, 1.0]).cos_(),
+    lambda L: L.log_(L.tensor([1.0, 2.0])),
+    lambda L: L.sqrt_(L.tensor([4.0, 2.0])),
+    lambda L: L.abs_(L.tensor([-4.0, 2.0])),
+    lambda L: [L.exp_(L.zeros(1)), L.tanh_(L.zeros(1)), L.sigmoid_(L.zeros(1))],
+    lambda L: [L.relu_(L.tensor([-1.0, 1.0])), L.neg_(L.tensor([1.0]))],
+    lambda L: L.sin_(L.tensor([0.5], requires_grad=True)),
+    lambda L: L.sin_(L.tensor([0.5], requires_grad=True) * 2),
     # d2l's accuracy: y_hat.argmax(axis=1)
     lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmax(axis=1),
     lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmin(axis=0),
@@ -252,3 +262,17 @@ def test_cross_without_dim_warns_once_as_torch() -> None:
     assert ours == theirs.replace(
         " (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)", ""
     )
+
+
+def test_in_place_sin_gradient_and_saved_tensor_check_match_torch() -> None:
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([0.3, 0.9], requires_grad=True)
+        y = x * 2
+        lib.sin_(y)
+        y.sum().backward()
+        z = x.exp()
+        z.sin_()  # exp saved its output, which sin_ overwrites
+        results.append((x.grad.numpy().tolist(), outcome(lambda z=z: z.sum().backward())))
+    assert results[0][0] == pytest.approx(results[1][0])
+    assert results[0][1].split(":")[0] == results[1][1].split(":")[0] == "RuntimeError"
