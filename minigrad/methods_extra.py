@@ -111,6 +111,23 @@ class ExtraMethods:
         """abs, in place."""
         return _in_place(self, "absolute")
 
+    def unsqueeze_(self, dim: int) -> Any:
+        """unsqueeze, in place: this tensor gains a dimension of size 1."""
+        return _restrided(self, self.unsqueeze(dim))  # type: ignore[attr-defined]
+
+    def squeeze_(self, dim: Any = None) -> Any:
+        """squeeze, in place: this tensor loses its dimensions of size 1 (or just `dim`)."""
+        out = self.squeeze() if dim is None else self.squeeze(dim)  # type: ignore[attr-defined]
+        return _restrided(self, out)
+
+    def t_(self) -> Any:
+        """t, in place: this 2-D tensor becomes its transpose."""
+        return _restrided(self, self.t())  # type: ignore[attr-defined]
+
+    def transpose_(self, dim0: int, dim1: int) -> Any:
+        """transpose, in place: this tensor swaps two dimensions."""
+        return _restrided(self, self.transpose(dim0, dim1))  # type: ignore[attr-defined]
+
     def storage_offset(self) -> int:
         """Elements between the start of the storage and this tensor's first element.
 
@@ -142,6 +159,28 @@ def _in_place(t: Any, row: str) -> Any:
     from minigrad.inplace import inplace
 
     return inplace(getattr(ops, row), t)
+
+
+def _restrided(t: Any, view: Any) -> Any:
+    """`t` becomes `view` (same values, a new shape), as PyTorch's squeeze_/unsqueeze_/t_ do.
+
+    The node is the view op's (UnsqueezeBackward0 where PyTorch names the in-place variant
+    UnsqueezeBackward1); the version counter goes up, so an op that saved `t` then fails.
+    """
+    from minigrad.grad_mode import is_grad_enabled
+    from minigrad.inplace import check_inference, check_inplace
+
+    check_inference(t)
+    if is_grad_enabled():
+        check_inplace(t)
+    t._data = view._data
+    t._version[0] += 1
+    if view.grad_fn is not None:
+        import weakref
+
+        t.grad_fn = view.grad_fn
+        view.grad_fn._out_ref = weakref.ref(t)
+    return t
 
 
 def _rounded(t: Any, name: str) -> Any:

@@ -94,6 +94,12 @@ CALLS = [
     lambda L: [L.relu_(L.tensor([-1.0, 1.0])), L.neg_(L.tensor([1.0]))],
     lambda L: L.sin_(L.tensor([0.5], requires_grad=True)),
     lambda L: L.sin_(L.tensor([0.5], requires_grad=True) * 2),
+    # shape changes in place: batch_me.unsqueeze_(0)
+    lambda L: (lambda t: (t.unsqueeze_(0).shape, t.shape, t._version))(L.rand(3, 4, 4)),
+    lambda L: (lambda t: (t.squeeze_().shape, t._version))(L.ones(1, 2, 1)),
+    lambda L: (lambda t: (t.squeeze_(0), t.squeeze_(0)))(L.ones(1, 2)),
+    lambda L: (lambda t: (t.t_(), t.transpose_(0, 1)))(L.arange(6).reshape(2, 3)),
+    lambda L: L.ones(2, requires_grad=True).unsqueeze_(0),
     # d2l's accuracy: y_hat.argmax(axis=1)
     lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmax(axis=1),
     lambda L: L.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]]).argmin(axis=0),
@@ -276,3 +282,14 @@ def test_in_place_sin_gradient_and_saved_tensor_check_match_torch() -> None:
         results.append((x.grad.numpy().tolist(), outcome(lambda z=z: z.sum().backward())))
     assert results[0][0] == pytest.approx(results[1][0])
     assert results[0][1].split(":")[0] == results[1][1].split(":")[0] == "RuntimeError"
+
+
+def test_unsqueeze_in_place_keeps_the_graph_as_torch() -> None:
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.unsqueeze_(0)
+        (y * lib.tensor([[1.0, 10.0]])).sum().backward()
+        results.append((tuple(y.shape), y.detach().numpy().tolist(), x.grad.numpy().tolist()))
+    assert results[0] == results[1]
