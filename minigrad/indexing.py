@@ -89,6 +89,9 @@ def _check_zero_dim(t: Any, key: Any) -> None:
     if t.ndim:
         return
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        if key != 0:  # PyTorch names .item() only for t[0]
+            message = f"index {key} is out of bounds for dimension 0 with size 0"
+            raise typed(MinigradIndexError, "index_range", message)
         raise typed(
             MinigradIndexError,
             "index_zero_dim",

@@ -28,6 +28,8 @@ CALLS = [
     # an old tutorial prints `loss.data[0]`: PyTorch's IndexError names `.item()`
     lambda L: L.tensor(3.0)[0],
     lambda L: L.tensor(3.0)[0:1],
+    lambda L: L.tensor(3.0)[-1],
+    lambda L: L.tensor(3.0)[2],
     lambda L: L.tensor(3.0)[None, 0],
     lambda L: L.tensor(3.0)[..., 0],
     lambda L: L.tensor(3.0)[()],
