@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from minigrad import autograd, graph, ops, ops_norm, ops_reduce, ops_select, ops_shift  # noqa: F401 - rows join OPS
+from minigrad import (  # noqa: F401 - rows join OPS
+    autograd,
+    graph,
+    ops,
+    ops_lessons,
+    ops_norm,
+    ops_reduce,
+    ops_select,
+    ops_shift,
+)
 from minigrad.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -147,6 +156,29 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from minigrad.methods_extra import (
+    abs_,
+    all,
+    any,
+    asin,
+    bitwise_xor,
+    ceil,
+    cos_,
+    cross,
+    exp_,
+    floor,
+    log10,
+    log_,
+    neg_,
+    relu_,
+    round,
+    sigmoid_,
+    sin_,
+    sqrt_,
+    tanh_,
+    trunc,
+    unbind,
+)
 from minigrad.printing import get_printoptions, printoptions, set_printoptions
 from minigrad.random import (
     Generator,
@@ -168,6 +200,7 @@ from minigrad.random import (
     set_rng_state,
 )
 from minigrad.tensor import Size, Tensor
+from minigrad.torch_alias import as_torch
 
 __version__ = "0.1.0"
 
@@ -193,7 +226,7 @@ def __getattr__(name: str) -> Any:
         from minigrad import serialization
 
         return getattr(serialization, name)
-    if name in ("nn", "optim", "utils", "cuda", "backends", "linalg", "func"):
+    if name in ("nn", "optim", "utils", "cuda", "backends", "linalg", "func", "accelerator"):
         import importlib
 
         return importlib.import_module(f"minigrad.{name}")
@@ -300,4 +333,26 @@ __all__ = [
     "topk",
     "unique",
     "var",
+    "unbind",
+    "all",
+    "any",
+    "log10",
+    "as_torch",
+    "asin",
+    "bitwise_xor",
+    "ceil",
+    "floor",
+    "round",
+    "trunc",
+    "cross",
+    "sin_",
+    "cos_",
+    "log_",
+    "sqrt_",
+    "abs_",
+    "exp_",
+    "tanh_",
+    "sigmoid_",
+    "relu_",
+    "neg_",
 ]  # fmt: skip

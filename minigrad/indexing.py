@@ -87,6 +87,7 @@ def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
 def getitem(t: Any, key: Any) -> Any:
     """`t[key]` with PyTorch's nodes and errors."""
     bare = isinstance(key, slice)  # `t[:]` always slices; a tuple skips the no-op slices
+    _check_zero_dim(t, key)
     key = _expand_ellipsis(_plain_key(key), t.ndim)
     if any(isinstance(k, np.ndarray) for k in key):
         return _advanced(t, key)
@@ -110,6 +111,26 @@ def getitem(t: Any, key: Any) -> Any:
                 raise _out_of_range(k, dim, size, t.ndim)
             t = ops.select(t, key=(full,) * dim + (k,))
     return t
+
+
+def _check_zero_dim(t: Any, key: Any) -> None:
+    """PyTorch's own errors for a lone int or slice on a 0-dim tensor (`loss.data[0]`)."""
+    if t.ndim:
+        return
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        if key != 0:  # PyTorch names .item() only for t[0]
+            message = f"index {key} is out of bounds for dimension 0 with size 0"
+            raise typed(MinigradIndexError, "index_range", message)
+        raise typed(
+            MinigradIndexError,
+            "index_zero_dim",
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number",
+        )
+    if isinstance(key, slice):
+        raise typed(
+            MinigradIndexError, "index_zero_dim", "slice() cannot be applied to a 0-dim tensor."
+        )
 
 
 def _slices_something(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
@@ -149,6 +170,7 @@ def _advanced(t: Any, key: tuple[Any, ...]) -> Any:
 def setitem(t: Any, key: Any, value: Any) -> None:
     """`t[key] = value`: in place, recorded as CopySlices when gradients are involved."""
     check_inference(t)
+    _check_zero_dim(t, key)
     key = _plain_key(key)
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view

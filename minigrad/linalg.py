@@ -99,6 +99,19 @@ def norm(x: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Any
     raise runtime("norm_ord", f"minigrad has no matrix norm ord={ord!r} yet (only 'fro')")
 
 
+def cross(input: Any, other: Any, *, dim: int = -1) -> Any:  # noqa: A002 - torch's name
+    """`torch.linalg.cross`: a × b of 3-vectors along `dim` (see methods_extra.py).
+
+    Args:
+        input: the left vectors.
+        other: the right vectors.
+        dim: the dimension of length 3.
+    """
+    from minigrad.methods_extra import linalg_cross
+
+    return linalg_cross(input, other, dim)
+
+
 def __getattr__(name: str) -> Any:
     from minigrad.missing import missing
 

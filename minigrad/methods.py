@@ -225,8 +225,9 @@ class TensorMethods(MoreTensorMethods):
         """-1, 0 or 1 per element (no gradient flows)."""
         return self._plain(np.sign)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
         """Index of the largest element (of all, or along `dim`)."""
+        dim = dim if axis is None else axis  # numpy's spelling, which PyTorch accepts
         if dim is None:
             if not self._data.size:
                 msg = "argmax(): Expected reduction dim to be specified for input.numel() == 0."
@@ -235,8 +236,9 @@ class TensorMethods(MoreTensorMethods):
         dim = _dims(dim, self._data.ndim)[0]  # PyTorch's IndexError, not numpy's AxisError
         return self._plain(lambda a: np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Any:
         """Index of the smallest element (of all, or along `dim`)."""
+        dim = dim if axis is None else axis  # numpy's spelling, which PyTorch accepts
         if dim is None:
             if not self._data.size:
                 msg = "argmin(): Expected reduction dim to be specified for input.numel() == 0."
@@ -898,10 +900,12 @@ class TensorMethods(MoreTensorMethods):
         """The upper triangle (on and above `diagonal`); zeros below."""
         return self._triangle("triu", diagonal)
 
-    def cumsum(self, dim: _Int, dtype: Any = None) -> Tensor:
-        """Running sums along `dim`: out[i] = Σ_{j <= i} self[j]."""
+    def cumsum(self, dim: Any = None, dtype: Any = None, *, axis: Any = None) -> Any:
+        """Running sums along `dim` (numpy's `axis=` too): out[i] = Σ_{j <= i} self[j]."""
+        from minigrad.methods_extra import need_dim
         from minigrad.ops_shift import cumsum
 
+        dim = need_dim("cumsum", dim if axis is None else axis)
         x = self if dtype is None else self.to(dtype)
         return cumsum(x, dim=_dims(dim, self._data.ndim)[0] if self._data.ndim else 0)
 

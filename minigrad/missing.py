@@ -311,6 +311,15 @@ _FUNCTIONAL = frozenset(
 fwAD hessian hvp jacobian jvp torch vhp vjp
 """.split()
 )
+_ACCELERATOR = frozenset(
+    """
+Graph cache current_accelerator current_device_idx current_device_index current_stream
+device_count device_index empty_cache empty_host_cache get_device_capability get_memory_info
+graphs is_available max_memory_allocated max_memory_reserved memory memory_allocated
+memory_reserved memory_stats reset_accumulated_memory_stats reset_peak_memory_stats
+set_device_idx set_device_index set_stream synchronize
+""".split()
+)
 # fmt: on
 TORCH_NAMES = {
     "torch": _TORCH,
@@ -320,4 +329,5 @@ TORCH_NAMES = {
     "torch.backends": _BACKENDS,
     "torch.func": _FUNC,
     "torch.autograd.functional": _FUNCTIONAL,
+    "torch.accelerator": _ACCELERATOR,
 }  # fmt: skip

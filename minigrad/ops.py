@@ -230,10 +230,19 @@ cos: OpDef = defop(
     saves="S",
     float_op=True,
     rule="grad_self = -grad * sin(self)",
-)
+)  # fmt: skip
+
+
+def _one_minus_square(out: np.ndarray) -> np.ndarray:
+    """1 - out², rounded once for float32 as PyTorch's fused multiply-add rounds it."""
+    if out.dtype == np.float32:  # the float64 product of two float32 values is exact
+        return (1 - out.astype(np.float64) ** 2).astype(np.float32)
+    return 1 - out * out
+
+
 tanh_backward = defop(  # tanh's gradient as one op, so create_graph records TanhBackwardBackward0
     "tanh_backward",
-    lambda g, out: g * (1 - out * out),
+    lambda g, out: g * _one_minus_square(out),
     (lambda gg, o, g, out: gg * (1 - out * out), lambda gg, o, g, out: -2 * gg * g * out),
     node="TanhBackwardBackward0",
     saves="OS",
@@ -250,10 +259,10 @@ tanh = defop(
 sigmoid = defop(
     "sigmoid",
     lambda x: 0.5 * (1 + np.tanh(0.5 * x)),  # no overflow for large |x|
-    (lambda g, out, x: g * out * (1 - out),),
+    (lambda g, out, x: g * (1 - out) * out,),  # PyTorch's order: the same bits as its kernel
     saves_out=True,
     float_op=True,
-    rule="grad_self = grad * result * (1 - result)",
+    rule="grad_self = grad * (1 - result) * result",
 )
 threshold_backward = defop(  # relu's gradient as an op: ThresholdBackwardBackward0, as PyTorch
     "threshold_backward",

@@ -20,6 +20,7 @@ from minigrad.device import CPU, CUDA_MISSING, device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
+from minigrad.methods_extra import ExtraMethods
 from minigrad.missing import missing_attribute
 from minigrad.node import Node, RemovableHandle, accumulator
 from minigrad.printing import format_tensor
@@ -79,7 +80,7 @@ SCALAR_WARNING = (
 )
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, ExtraMethods):
     """An n-dimensional array that can record the operations made on it, as `torch.Tensor`.
 
     `Tensor(data)` is PyTorch's legacy constructor: it always makes the default float dtype.

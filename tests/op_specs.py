@@ -112,6 +112,8 @@ def _binary(name: str, call: Callable[..., Any], rows: tuple[str, ...], second: 
 
 
 POSITIVE = s.floats(0.25, 3.0)
+# k + [0.1, 0.4]: no integer and no half, where rounding jumps (finite differences need that)
+OFF_INTEGERS = s.floats(-3.0, 3.0).map(lambda v: np.floor(v) + 0.1 + 0.3 * (v - np.floor(v)))
 CLASSES = st.integers(1, 4).flatmap(
     lambda c: st.integers(1, 4).flatmap(
         lambda n: st.tuples(s.arrays((n, c)), s.arrays((n,), st.integers(0, c - 1)).map(
@@ -144,6 +146,20 @@ OP_SPECS: list[OpSpec] = [
     _unary("pow_scalar_base", lambda L, x: 2.0**x, ("pow_scalar_base",), rtol32=1e-3),
     _unary("exp", lambda L, x: x.exp(), ("exp",), rtol32=1e-3),
     _unary("log", lambda L, x: L.log(x), ("log",), POSITIVE),
+    _unary("log10", lambda L, x: L.log10(x), ("log10",), POSITIVE),
+    _unary("asin", lambda L, x: L.asin(x), ("asin",), s.floats(-0.875, 0.875), rtol32=1e-3),
+    _unary("ceil", lambda L, x: x.ceil() * x, ("ceil", "mul"), OFF_INTEGERS),
+    _unary("floor", lambda L, x: L.floor(x) * x, ("floor", "mul"), OFF_INTEGERS),
+    _unary("round", lambda L, x: L.round(x) * x, ("round", "mul"), OFF_INTEGERS),
+    _unary("trunc", lambda L, x: x.trunc() * x, ("trunc", "mul"), OFF_INTEGERS),
+    OpSpec(
+        "linalg_cross",
+        lambda L, x, y: L.linalg.cross(x, y),
+        st.sampled_from([((3,), (3,)), ((2, 3), (2, 3)), ((1, 3), (2, 3))]).flatmap(
+            lambda ab: st.tuples(s.arrays(ab[0]), s.arrays(ab[1]))
+        ),
+        ("linalg_cross",),
+    ),
     _unary("sqrt", lambda L, x: x.sqrt(), ("sqrt",), POSITIVE),
     _unary("sin", lambda L, x: L.sin(x), ("sin",)),
     _unary("cos", lambda L, x: x.cos(), ("cos",)),

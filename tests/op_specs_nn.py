@@ -114,6 +114,18 @@ NN_SPECS: list[OpSpec] = [
         _images(6).flatmap(lambda sh: st.tuples(_distinct(sh))),
         ("max_pool2d",),
     ),
+    OpSpec(
+        "avg_pool2d",
+        lambda L, x: _F(L).avg_pool2d(x, 2),
+        _images(6).flatmap(lambda sh: st.tuples(_distinct(sh))),
+        ("avg_pool2d",),
+    ),
+    OpSpec(
+        "avg_pool2d_stride_padding",
+        lambda L, x: _F(L).avg_pool2d(x, 3, stride=2, padding=1),
+        _images(6).flatmap(lambda sh: st.tuples(_distinct(sh))),
+        ("avg_pool2d",),
+    ),
     OpSpec("embedding", lambda L, w, i: _F(L).embedding(i, w), EMBEDDING, ("embedding",)),
     OpSpec(
         "layer_norm",

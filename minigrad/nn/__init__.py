@@ -41,6 +41,7 @@ from minigrad.nn.loss import (
 from minigrad.nn.module import Module
 from minigrad.nn.normalization import BatchNorm1d, Embedding, LayerNorm
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.pooling import AdaptiveAvgPool2d, AvgPool2d
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Conv2d", "CrossEntropyLoss", "Dropout",
@@ -48,6 +49,7 @@ __all__ = [
     "Flatten", "Identity", "L1Loss", "LayerNorm", "Linear", "LogSoftmax", "MSELoss",
     "MaxPool2d", "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ReLU",
     "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+    "AdaptiveAvgPool2d", "AvgPool2d",
 ]  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from minigrad.nn.functional_layers import (
     max_pool2d,
     one_hot,
 )
+from minigrad.nn.pooling import adaptive_avg_pool2d, avg_pool2d
 from minigrad.nn.reduction import legacy_reduction
 from minigrad.nn.reduction import reduction_mode as _reduction
 from minigrad.shapes import broadcast_message
@@ -344,7 +345,7 @@ __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
     "cross_entropy", "embedding", "l1_loss", "layer_norm", "legacy_reduction", "linear",
     "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid",
-    "softmax", "tanh",
+    "softmax", "tanh", "adaptive_avg_pool2d", "avg_pool2d",
 ]  # fmt: skip
 
 

@@ -166,21 +166,24 @@ def randint_like(t: Any, low: int = 0, high: Any = None, *, dtype: Any = None,
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None,
-           out: Any = None, dtype: Any = None, **kw: Any) -> Any:  # fmt: skip
+           out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
+           requires_grad: bool = False, **kw: Any) -> Any:  # fmt: skip
     """Normal values: normal(mean, std, size) or with tensor mean/std (torch's order of work).
 
     Args:
         mean: a number or tensor.
         std: a number or tensor.
         size: the shape when both are numbers.
+        requires_grad: make a leaf that records operations (numbers form only, as torch).
     """
     gen = resolve(generator)
     m_t, s_t = hasattr(mean, "_data"), hasattr(std, "_data")
     if not m_t and not s_t:
+        _check(device)
         checks.std_scalar(float(std))
         shape = nonnegative("normal", int_list("normal", size, position=3))
         arr = kernels.normal(gen, shape, _float_type("normal", dtype), float(mean), float(std))
-        return _make(arr, False, out)
+        return _make(arr, requires_grad, out)
     if s_t:
         checks.std_tensor(std._data)
     else:
