@@ -6,6 +6,7 @@ import functools
 import warnings
 from typing import Any
 
+from minigrad.errors import MinigradTypeError, typed
 from minigrad.nn.helpers import missing_name
 from minigrad.optim.optimizer import Optimizer
 
@@ -18,6 +19,11 @@ ORDER_WARNING = (
 )
 
 
+GET_LR_WARNING = (
+    "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+)
+
+
 class LRScheduler:
     """Sets each group's 'lr' per epoch; `step()` after `optimizer.step()`.
 
@@ -27,6 +33,9 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            message = f"{type(optimizer).__name__} is not an Optimizer"
+            raise typed(MinigradTypeError, "type", message)
         self.optimizer = optimizer
         for group in optimizer.param_groups:
             group.setdefault("initial_lr", group["lr"])
@@ -34,7 +43,11 @@ class LRScheduler:
         self.last_epoch = last_epoch
         self._count_optimizer_steps(optimizer)
         self._step_count = 0
+        # PyTorch keeps these two flags as attributes, so they show in state_dict() too
+        self._is_initial = True
+        self._get_lr_called_within_step = False
         self.step()
+        self._is_initial = False
 
     @staticmethod
     def _count_optimizer_steps(optimizer: Any) -> None:
@@ -55,6 +68,10 @@ class LRScheduler:
         """The learning rates for the current epoch."""
         raise NotImplementedError
 
+    def _warn_outside_step(self) -> None:
+        if not self._get_lr_called_within_step:
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=3)
+
     def get_last_lr(self) -> list[float]:
         """The learning rates the last `step()` set."""
         return self._last_lr
@@ -65,13 +82,19 @@ class LRScheduler:
         Args:
             epoch: deprecated in PyTorch; not supported here (must be None).
         """
-        self._step_count += 1
-        if self._step_count > 1 and not getattr(self.optimizer, "_opt_called", False):
+        # as PyTorch, only the first step() after the constructor's checks the order
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
             warnings.warn(ORDER_WARNING, UserWarning, stacklevel=2)
+        self._step_count += 1
         if epoch is not None:
             raise NotImplementedError("minigrad's schedulers take no epoch argument")
         self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        self._get_lr_called_within_step = True
+        try:
+            values = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -105,6 +128,7 @@ class StepLR(LRScheduler):
 
     def get_lr(self) -> list[float]:
         """lr·γ at multiples of step_size, else the current lr."""
+        self._warn_outside_step()
         groups = self.optimizer.param_groups
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return [group["lr"] for group in groups]
@@ -125,9 +149,10 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        """lr·γ (the first epoch keeps the initial lr)."""
+        """lr·γ (the constructor's step keeps the current lr)."""
+        self._warn_outside_step()
         groups = self.optimizer.param_groups
-        if self.last_epoch == 0:
+        if self._is_initial:
             return [group["lr"] for group in groups]
         return [group["lr"] * self.gamma for group in groups]
 

@@ -1,4 +1,4 @@
-"""Lesson: BatchNorm1d normalises each feature over the batch; LayerNorm each sample over features."""
+"""Lesson: BatchNorm1d normalises each feature over a batch, LayerNorm each sample."""
 
 import torch
 from torch import nn

@@ -1,0 +1,55 @@
+"""Differences from torch that the lessons found, each compared with torch 2.13 directly."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+import torch
+
+import minigrad
+
+
+def _scheduler_story(lib: Any, name: str, kwargs: dict[str, Any]) -> list[Any]:
+    w = lib.tensor([1.0, -2.0], requires_grad=True)
+    opt = lib.optim.SGD([w], lr=0.5)
+    sched = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
+    story: list[Any] = [sched.state_dict()]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(4):  # the scheduler before the optimizer, every time
+            sched.step()
+            opt.step()
+        story.append(sched.get_lr())  # outside step(): warns
+    story.append([str(c.message) for c in caught])
+    return story + [sched.state_dict(), opt.param_groups[0]["lr"]]
+
+
+SCHEDULERS = [("StepLR", {"step_size": 2, "gamma": 0.5}), ("ExponentialLR", {"gamma": 0.9})]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), SCHEDULERS)
+def test_scheduler_state_and_warnings_as_torch(name: str, kwargs: dict[str, Any]) -> None:
+    assert _scheduler_story(minigrad, name, kwargs) == _scheduler_story(torch, name, kwargs)
+
+
+def test_scheduler_resumed_from_state_dict_as_torch() -> None:
+    def story(lib: Any) -> list[float]:
+        opt = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=1.0)
+        first = lib.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        opt.step()
+        first.step()
+        second = lib.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5, last_epoch=0)
+        second.load_state_dict(first.state_dict())
+        opt.step()
+        second.step()
+        return [first.get_last_lr()[0], second.get_last_lr()[0], opt.param_groups[0]["lr"]]
+
+    assert story(minigrad) == story(torch)
+
+
+def test_scheduler_needs_an_optimizer_as_torch() -> None:
+    for lib in (torch, minigrad):
+        with pytest.raises(TypeError, match="^list is not an Optimizer$"):
+            lib.optim.lr_scheduler.StepLR([], step_size=1)
