@@ -53,3 +53,36 @@ def test_scheduler_needs_an_optimizer_as_torch() -> None:
     for lib in (torch, minigrad):
         with pytest.raises(TypeError, match="^list is not an Optimizer$"):
             lib.optim.lr_scheduler.StepLR([], step_size=1)
+
+
+BAD_SAMPLING = [
+    ("multinomial", ([0.5, 0.5],), {"num_samples": 3}),
+    ("multinomial", ([1, 2],), {"num_samples": 1}),
+    ("multinomial", ([[[0.5, 0.5]]],), {"num_samples": 1}),
+    ("multinomial", ([0.5, 0.5],), {"num_samples": 0}),
+    ("multinomial", ([0.5, -0.5],), {"num_samples": 1}),
+    ("multinomial", ([float("nan"), 1.0],), {"num_samples": 1}),
+    ("multinomial", ([[0.0, 0.0], [1.0, 1.0]],), {"num_samples": 1, "replacement": True}),
+    ("randint", (5, 2, (3,)), {}),
+    ("randint", (2, 2, (3,)), {}),
+    ("random_", ([0.5, 0.5], 5, 2), {}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), BAD_SAMPLING)
+def test_bad_sampling_arguments_fail_as_torch(name: str, args: tuple, kwargs: dict) -> None:
+    def error(lib: Any) -> tuple[str, str]:
+        first, *rest = args
+        try:
+            if name == "randint":
+                lib.randint(*args, **kwargs)
+            elif name == "random_":
+                lib.tensor(first).random_(*rest, **kwargs)
+            else:
+                getattr(lib, name)(lib.tensor(first), *rest, **kwargs)
+        except Exception as err:  # noqa: BLE001 - the class is what is compared
+            return type(err).__name__, str(err)
+        return "no error", ""
+
+    assert error(minigrad) == error(torch)
+    assert error(torch)[0] == "RuntimeError"

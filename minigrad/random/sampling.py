@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.errors import runtime
 from minigrad.random import kernels
 from minigrad.random.generator import Generator, resolve
 
@@ -191,6 +192,26 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
     return _make(arr, False, out)
 
 
+def _check_weights(probs: np.ndarray, num_samples: int, replacement: bool) -> None:
+    """PyTorch's checks of multinomial's arguments, in its order and words."""
+    if probs.ndim not in (1, 2):
+        raise runtime("multinomial", "prob_dist must be 1 or 2 dim")
+    if probs.dtype.kind != "f":
+        name = dtypes.from_numpy(probs.dtype).legacy.removesuffix("Tensor")  # Long, Int, ...
+        msg = f"multinomial only supports floating-point dtypes for input, got: {name}"
+        raise runtime("multinomial", msg)
+    if num_samples <= 0:
+        raise runtime("multinomial", "cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > probs.shape[-1]:
+        msg = "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        raise runtime("multinomial", msg)
+    if not np.isfinite(probs).all() or (probs < 0).any():
+        msg = "probability tensor contains either `inf`, `nan` or element < 0"
+        raise runtime("multinomial", msg)
+    if (probs.reshape(-1, probs.shape[-1]).sum(axis=-1) <= 0).any():
+        raise runtime("multinomial", "invalid multinomial distribution (sum of probabilities <= 0)")
+
+
 def multinomial(input: Any, num_samples: int, replacement: bool = False, *,  # noqa: A002
                 generator: Any = None, out: Any = None) -> Any:  # fmt: skip
     """Category indices drawn from rows of weights (torch's algorithms, see the module doc).
@@ -205,6 +226,7 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *,  # n
     """
     gen = resolve(generator)
     probs = input._data
+    _check_weights(probs, num_samples, replacement)
     rows = probs.reshape(-1, probs.shape[-1])
     if not replacement or num_samples == 1:
         q = kernels.exponential(gen, rows.shape, rows.dtype.type, 1.0)
