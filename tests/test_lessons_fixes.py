@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
@@ -86,3 +87,31 @@ def test_bad_sampling_arguments_fail_as_torch(name: str, args: tuple, kwargs: di
 
     assert error(minigrad) == error(torch)
     assert error(torch)[0] == "RuntimeError"
+
+
+def _np_batches() -> list[list[Any]]:
+    return [
+        [np.array([1.0, 2.0]), np.array([3.0, 4.0])],
+        [np.float32(1.5), np.float32(2.0)],
+        [np.int64(1), np.int64(2)],
+        ["a", "b"],
+        [("a", 1), ("b", 2)],
+        [["a", 1.5], ["b", 2.5]],
+        [{"name": "x", "v": np.ones(2, np.float32)}, {"name": "y", "v": np.zeros(2, np.float32)}],
+        [object(), object()],
+        [(1, 2), (1,)],
+        [np.array(["a"]), np.array(["b"])],
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(_np_batches())))
+def test_default_collate_as_torch(index: int) -> None:
+    def collated(lib: Any) -> str:
+        try:
+            return repr(lib.utils.data.default_collate(_np_batches()[index]))
+        except Exception as err:  # noqa: BLE001 - the class is what is compared
+            return f"{type(err).__name__}: {err}"
+
+    import torch.utils.data  # noqa: F401  (torch.utils.data is not loaded by import torch)
+
+    assert collated(minigrad) == collated(torch)
