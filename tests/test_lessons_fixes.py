@@ -27,7 +27,12 @@ def _scheduler_story(lib: Any, name: str, kwargs: dict[str, Any]) -> list[Any]:
     return story + [sched.state_dict(), opt.param_groups[0]["lr"]]
 
 
-SCHEDULERS = [("StepLR", {"step_size": 2, "gamma": 0.5}), ("ExponentialLR", {"gamma": 0.9})]
+SCHEDULERS = [
+    ("StepLR", {"step_size": 2, "gamma": 0.5}),
+    ("ExponentialLR", {"gamma": 0.9}),
+    ("MultiStepLR", {"milestones": [1, 3, 3], "gamma": 0.5}),
+    ("CosineAnnealingLR", {"T_max": 3, "eta_min": 0.01}),
+]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), SCHEDULERS)
@@ -115,3 +120,57 @@ def test_default_collate_as_torch(index: int) -> None:
     import torch.utils.data  # noqa: F401  (torch.utils.data is not loaded by import torch)
 
     assert collated(minigrad) == collated(torch)
+
+
+class Warmup:
+    """A callable object: LambdaLR saves its __dict__ in state_dict()."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+
+    def __call__(self, epoch: int) -> float:
+        return min(1.0, (epoch + 1) / self.steps)
+
+
+def _schedule(lib: Any, name: str, kwargs: dict[str, Any], epochs: int = 12) -> list[Any]:
+    params = [lib.zeros(1, requires_grad=True), lib.zeros(1, requires_grad=True)]
+    opt = lib.optim.SGD([{"params": params[:1]}, {"params": params[1:], "lr": 0.3}], lr=1.0)
+    sched = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
+    lrs = []
+    for _ in range(epochs):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr() + [group["lr"] for group in opt.param_groups])
+    state = sched.state_dict()
+    state.pop("lr_lambda", None)
+    return [lrs, repr(opt), {k: v for k, v in state.items() if k != "lr_lambdas"}]
+
+
+SCHEDULES = [
+    ("MultiStepLR", {"milestones": [2, 5, 5, 9], "gamma": 0.3}),
+    ("CosineAnnealingLR", {"T_max": 4}),
+    ("CosineAnnealingLR", {"T_max": 5, "eta_min": 0.05}),
+    ("LambdaLR", {"lr_lambda": lambda epoch: 0.9**epoch}),
+    ("LambdaLR", {"lr_lambda": [Warmup(4), lambda epoch: 1 / (epoch + 1)]}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), SCHEDULES, ids=lambda v: str(v)[:30])
+def test_schedule_as_torch(name: str, kwargs: dict[str, Any]) -> None:
+    assert _schedule(minigrad, name, kwargs) == _schedule(torch, name, kwargs)
+
+
+def test_lambda_lr_state_dict_as_torch() -> None:
+    def saved(lib: Any) -> list[Any]:
+        opt = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=1.0)
+        sched = lib.optim.lr_scheduler.LambdaLR(opt, [Warmup(3)])
+        state = sched.state_dict()
+        fresh = lib.optim.lr_scheduler.LambdaLR(opt, [Warmup(7)])
+        fresh.load_state_dict(state)
+        return [state["lr_lambdas"], fresh.lr_lambdas[0].steps, sorted(state)]
+
+    assert saved(minigrad) == saved(torch)
+    with pytest.raises(ValueError, match="^Expected 1 lr_lambdas, but got 2$"):
+        minigrad.optim.lr_scheduler.LambdaLR(
+            minigrad.optim.SGD([minigrad.zeros(1, requires_grad=True)], lr=1.0), [abs, abs]
+        )

@@ -1,8 +1,8 @@
-"""Lesson: learning-rate schedules with StepLR and ExponentialLR around an SGD loop."""
+"""Lesson: learning-rate schedules (StepLR, ExponentialLR, MultiStepLR, ...) around SGD."""
 
 import torch
 from torch import nn
-from torch.optim.lr_scheduler import ExponentialLR, StepLR
+from torch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, MultiStepLR, StepLR
 
 torch.manual_seed(2)
 x = torch.randn(32, 2)
@@ -42,3 +42,18 @@ for _ in range(4):
     sched.step()
     print("group lrs:", [f"{group['lr']:.5f}" for group in opt.param_groups])
 print(opt)
+
+# MultiStepLR, LambdaLR (a warm-up) and CosineAnnealingLR
+for make in (
+    lambda o: MultiStepLR(o, milestones=[2, 4], gamma=0.5),
+    lambda o: LambdaLR(o, lr_lambda=lambda epoch: min(1.0, (epoch + 1) / 3)),
+    lambda o: CosineAnnealingLR(o, T_max=4, eta_min=0.001),
+):
+    opt = torch.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+    sched = make(opt)
+    lrs = []
+    for _ in range(8):
+        opt.step()
+        sched.step()
+        lrs.append(f"{sched.get_last_lr()[0]:.5f}")
+    print(type(sched).__name__, lrs)
