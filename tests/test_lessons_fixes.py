@@ -174,3 +174,46 @@ def test_lambda_lr_state_dict_as_torch() -> None:
         minigrad.optim.lr_scheduler.LambdaLR(
             minigrad.optim.SGD([minigrad.zeros(1, requires_grad=True)], lr=1.0), [abs, abs]
         )
+
+
+CLIPS = [
+    ("norm", {"max_norm": 1.0}),
+    ("norm", {"max_norm": 100.0}),
+    ("norm", {"max_norm": 0.5, "norm_type": 1}),
+    ("norm", {"max_norm": 2.0, "norm_type": float("inf")}),
+    ("value", {"clip_value": 0.7}),
+]
+
+
+@pytest.mark.parametrize(("kind", "kwargs"), CLIPS)
+def test_clip_grad_as_torch(kind: str, kwargs: dict[str, Any]) -> None:
+    def clipped(lib: Any) -> list[Any]:
+        import torch.nn.utils  # noqa: F401  (loads torch's submodule; minigrad's is loaded)
+
+        a = lib.tensor([[0.5, -2.0], [1.5, 0.25]], requires_grad=True)
+        b = lib.tensor([3.0, -1.0], requires_grad=True)
+        unused = lib.tensor([1.0], requires_grad=True)
+        ((a * a * a).sum() + (b * b).sum()).backward()
+        fn = getattr(lib.nn.utils, f"clip_grad_{kind}_")
+        total = fn([a, b, unused], **kwargs)
+        return [repr(total), a.grad.numpy().round(5).tolist(), b.grad.numpy().round(5).tolist()]
+
+    assert clipped(minigrad) == clipped(torch)
+
+
+def test_clip_grad_norm_nonfinite_as_torch() -> None:
+    def failed(lib: Any) -> str:
+        import torch.nn.utils  # noqa: F401
+
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        (w * float("inf")).sum().backward()
+        try:
+            lib.nn.utils.clip_grad_norm_(w, 1.0, error_if_nonfinite=True)
+        except RuntimeError as err:
+            return str(err)
+        return "no error"
+
+    assert failed(minigrad) == failed(torch)
+    assert repr(minigrad.nn.utils.clip_grad_norm_([], 1.0)) == repr(
+        torch.nn.utils.clip_grad_norm_([], 1.0)
+    )

@@ -58,3 +58,12 @@ try:
     nn.BCELoss()(torch.tensor([0.5, 2.0]), torch.tensor([1.0, 0.0]))
 except RuntimeError as err:
     print("RuntimeError:", err)
+
+# Clipping gradients before a step
+net = nn.Linear(3, 2)
+(net(torch.randn(8, 3) * 10) ** 2).sum().backward()
+before = nn.utils.clip_grad_norm_(net.parameters(), max_norm=1.0)
+after = torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=1.0)
+print(f"norm before clipping {before.item():.2f}, after {after.item():.4f}", type(after).__name__)
+torch.nn.utils.clip_grad_value_(net.parameters(), clip_value=0.1)
+print("clipped values:", net.weight.grad, net.bias.grad, sep="\n")
