@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad import nn_ops  # noqa: F401  (registers the rows of these layers in OPS)
-from minigrad.nn import functional, init
+from minigrad.nn import functional, init, utils
 from minigrad.nn.containers import ModuleDict
 from minigrad.nn.conv import Conv2d, MaxPool2d
 from minigrad.nn.dropout import Dropout
@@ -48,7 +48,7 @@ __all__ = [
     "Embedding",
     "Flatten", "Identity", "L1Loss", "LayerNorm", "Linear", "LogSoftmax", "MSELoss",
     "MaxPool2d", "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ReLU",
-    "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+    "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init", "utils",
     "AdaptiveAvgPool2d", "AvgPool2d",
 ]  # fmt: skip
 

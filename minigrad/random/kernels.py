@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.errors import runtime
 from minigrad.random.boxmuller import normal_fill
 from minigrad.random.generator import Generator
 
@@ -95,6 +96,9 @@ def exponential(gen: Generator, shape: tuple, np_type: type, lambd: float) -> np
 
 def from_to(gen: Generator, shape: tuple, np_type: Any, low: int, high: int) -> np.ndarray:
     """uniform_int_from_to: draw % range + low, 64-bit draws when range >= 2**28."""
+    if low >= high:
+        msg = f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        raise runtime("random_range", msg)
     span = high - low
     n = math.prod(shape)
     raw = gen.raw64(n) if span >= 2**28 else gen.raw32(n)

@@ -12,7 +12,9 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from minigrad.errors import MinigradValueError
+import numpy as np
+
+from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, typed
 from minigrad.nn.helpers import missing_name
 from minigrad.tensor import Tensor
 
@@ -114,8 +116,25 @@ def random_split(dataset: Any, lengths: Sequence[float], generator: Any = None) 
     return out
 
 
-def default_collate(batch: list[Any]) -> Any:
+COLLATE_TYPES = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists"
+
+
+def _collate_numpy(batch: Sequence[Any]) -> Any:
+    """numpy arrays are stacked and numpy scalars made a tensor, as PyTorch's collate."""
+    from minigrad import from_numpy, stack
+
+    first = batch[0]
+    if first.dtype.kind not in "biuf":  # strings, objects: PyTorch names the numpy dtype
+        raise typed(MinigradTypeError, "collate", f"{COLLATE_TYPES}; found {first.dtype}")
+    if isinstance(first, np.ndarray):
+        return stack([from_numpy(b) for b in batch], 0)
+    return from_numpy(np.array(batch))
+
+
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stack tensors, make tensors of numbers; tuples and lists become lists, dicts dicts.
+
+    Strings stay the sequence they came in (a column of a tuple batch is a tuple).
 
     Args:
         batch: the samples of one batch.
@@ -124,20 +143,24 @@ def default_collate(batch: list[Any]) -> Any:
 
     first = batch[0]
     if isinstance(first, Tensor):
-        return stack(batch, 0)
+        return stack(list(batch), 0)
+    if isinstance(first, np.ndarray | np.generic):
+        return _collate_numpy(batch)
     if isinstance(first, float):  # torch collates Python floats to float64
         from minigrad import float64
 
-        return tensor(batch, dtype=float64)
+        return tensor(list(batch), dtype=float64)
     if isinstance(first, bool | int):
-        return tensor(batch)
+        return tensor(list(batch))
+    if isinstance(first, str | bytes):
+        return batch
     if isinstance(first, dict):
         return {key: default_collate([b[key] for b in batch]) for key in first}
     if isinstance(first, tuple | list):
         if any(len(b) != len(first) for b in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(column)) for column in zip(*batch)]  # a list, as torch
-    return batch
+            raise runtime("collate", "each element in list of batch should be of equal size")
+        return [default_collate(column) for column in zip(*batch)]  # a list, as torch
+    raise typed(MinigradTypeError, "collate", f"{COLLATE_TYPES}; found {type(first)}")
 
 
 class DataLoader:
