@@ -293,7 +293,7 @@ OP_SPECS: list[OpSpec] = [
         "vector_norm_inf",
         lambda L, x, d: L.linalg.vector_norm(x, float("inf"), dim=d),
         s.shapes(min_dims=1).flatmap(
-            lambda sh: st.tuples(s.distinct_arrays(sh), st.integers(-len(sh), len(sh) - 1))
+            lambda sh: st.tuples(s.spread_arrays(sh), st.integers(-len(sh), len(sh) - 1))
         ),
         ("linalg_vector_norm",),
     ),

@@ -50,14 +50,16 @@ def _distinct(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
 
 def _norm_case(min_dims: int = 2) -> st.SearchStrategy[tuple[Any, ...]]:
     def arrays(shape: tuple[int, ...]) -> Any:
-        return st.tuples(s.arrays(shape), s.arrays(shape[1:2]), s.arrays(shape[1:2]))
+        # spread values: a near-constant channel has variance ~ 0, where float32 rounding
+        # residues (not the formula) decide the weight's gradient in both libraries
+        return st.tuples(s.spread_arrays(shape), s.arrays(shape[1:2]), s.arrays(shape[1:2]))
 
     return s.shapes(min_dims=min_dims, max_dims=3, min_side=2).flatmap(arrays)
 
 
 def _layer_norm_case() -> st.SearchStrategy[tuple[Any, ...]]:
     def arrays(shape: tuple[int, ...]) -> Any:
-        return st.tuples(s.arrays(shape), s.arrays(shape[-1:]), s.arrays(shape[-1:]))
+        return st.tuples(s.spread_arrays(shape), s.arrays(shape[-1:]), s.arrays(shape[-1:]))
 
     return s.shapes(min_dims=1, max_dims=3, min_side=2).flatmap(arrays)
 

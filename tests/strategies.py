@@ -49,6 +49,17 @@ def distinct_arrays(shape: Any) -> st.SearchStrategy[np.ndarray]:
     return hnp.arrays(np.float64, shape, elements=floats(), unique=True)
 
 
+def spread_arrays(shape: Any) -> st.SearchStrategy[np.ndarray]:
+    """Values whose magnitudes all differ by at least 1/32 and are at least 1/4: no ties of
+    |x| (max-like kinks), no near-constant rows (variance ~ 0), no values by 0 (|x| kinks)."""
+    n = int(np.prod(shape, dtype=np.int64))
+    magnitudes = st.lists(st.integers(8, 8 + 4 * max(n, 1)), min_size=n, max_size=n, unique=True)
+    signs = st.lists(st.sampled_from([-1.0, 1.0]), min_size=n, max_size=n)
+    return st.tuples(magnitudes, signs).map(
+        lambda ms: (np.array(ms[0], np.float64) / 32 * np.array(ms[1])).reshape(shape)
+    )
+
+
 def array(elements: st.SearchStrategy[float] | None = None, **shape_kw: Any) -> Any:
     """One array of a drawn shape."""
     return shapes(**shape_kw).flatmap(lambda s: arrays(s, elements))
