@@ -373,19 +373,27 @@ class TensorMethods:
     # --- linear algebra -----------------------------------------------------------------------
     def mm(self, other: Any) -> Any:
         """Matrix product of two 2-D tensors."""
-        return ops.mm(self, other)
+        from minigrad import linalg
+
+        return linalg.mm(self, other)
 
     def mv(self, other: Any) -> Any:
         """Matrix-vector product."""
-        return ops.mv(self, other)
+        from minigrad import linalg
+
+        return linalg.mv(self, other)
 
     def dot(self, other: Any) -> Any:
         """Dot product of two 1-D tensors."""
-        return ops.dot(self, other)
+        from minigrad import linalg
+
+        return linalg.dot(self, other)
 
     def bmm(self, other: Any) -> Any:
         """Batched matrix product of two 3-D tensors."""
-        return ops.bmm(self, other)
+        from minigrad import linalg
+
+        return linalg.bmm(self, other)
 
     def matmul(self, other: Any) -> Any:
         """`self @ other` with PyTorch's rules for 1-D, 2-D and batched operands."""

@@ -35,8 +35,6 @@ KNOWN_IN_PROGRESS = {
 }
 # Found by this fuzzer, not fixed yet (counted as "known" too; see the report).
 FOUND_NOT_FIXED = {
-    "matmul-mixed-dtypes": r"minigrad: ok\n  torch: +RuntimeError: (expected m1 and m2|addmv|dot|"
-    r"expected scalar type|.*same dtype)",
     "zero_-node": r"'torch::autograd::CopySlices' != 'ZeroBackward0'",
     "index-error-texts": r"minigrad: IndexError: index -?\d+ is out of bounds for dimension",
     "expand-negative": r"expand\(\): all elements of broadcast shape must be non-negative",
