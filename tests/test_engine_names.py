@@ -91,3 +91,76 @@ def test_matmul_mixed_dtypes_error_as_torch(a: Any, b: Any, dtypes: str) -> None
 def test_products_check_dtypes_as_torch(program: str) -> None:
     """mm, dot, mv and bmm called directly give torch's dtype errors (or torch's result)."""
     same_as_torch(program)
+
+
+def run_lines(lib: Any, program: str) -> list[Any]:
+    """Run `program` line by line with `torch` bound to lib; after each line, what it shows."""
+    ns: dict[str, Any] = {"torch": lib, "np": np}
+    seen: list[Any] = []
+    for line in program.strip().splitlines():
+        try:
+            exec(line, ns)
+        except Exception as e:  # noqa: BLE001 - the error itself is compared
+            seen.append((type(e).__name__, str(e)))
+            continue
+        for name in sorted(k for k in ns if len(k) <= 2 and hasattr(ns[k], "grad_fn")):
+            t = ns[name]
+            grad = t.grad if t.is_leaf or t.retains_grad else None
+            seen.append((line, name, chain(t.grad_fn), t.requires_grad, t.tolist(),
+                         None if grad is None else grad.tolist()))  # fmt: skip
+    return seen
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        # a view changed in place: the base becomes CopySlices, the view AsStridedBackward0
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\nb = x * 1\nv = b[:2]\nv.mul_(2)\n"
+        "b.sum().backward()",
+        # the base changed in place: every view is regenerated as AsStridedBackward0
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\nb = x * 1\nv = b[:2]\nw = b[1:]\n"
+        "b.mul_(2)\n(v.sum() + w.sum()).backward()",
+        # a view of a view: the root base takes the history, sibling views are rebased
+        "x = torch.ones(2, 3, requires_grad=True)\nb = x * 2\nv = b[0]\nu = v[1:]\ns = b.t()\n"
+        "u.mul_(3)\n(b * b).sum().backward()",
+        # assignment into a view of a non-leaf, then into a slice of that view
+        "x = torch.tensor(5.25, requires_grad=True)\nb = torch.ones(2, 3) / x\nb[:1] = 0.5\n"
+        "v = b[:, :1]\nv[:1] = 1e-3\nb.sum().backward()",
+        # a view of a tensor without grad, changed by an op whose operand needs grad
+        "w = torch.tensor([2., 3.], requires_grad=True)\nb = torch.zeros(3)\nv = b[1:]\n"
+        "v.add_(w)\nb.sum().backward()",
+        # retain_grad follows the tensor's new version; a view's retained grad stays behind
+        "x = torch.ones(3, requires_grad=True)\nb = x * 1\nb.retain_grad()\nb.mul_(3)\n"
+        "b.sum().backward()",
+        "x = torch.ones(3, requires_grad=True)\nb = x * 1\nv = b[:2]\nv.retain_grad()\n"
+        "b.retain_grad()\nv.mul_(3)\nb.sum().backward()",
+        # a transposed view changed in place
+        "x = torch.ones(2, 3, requires_grad=True)\nb = x * 1\nv = b.t()\nv.add_(1)\n"
+        "(b * x).sum().backward()",
+    ],
+)
+def test_view_inplace_rebase_matches_torch(program: str) -> None:
+    """Names, next_functions, values, flags and gradients after each line, as torch."""
+    assert run_lines(minigrad, program) == run_lines(torch, program)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\nb = -1.5 - x\nc = b.pow(2)\n"
+        "b.clamp_(-1, 1)\n(b * c).sum().backward()",  # output 0 of Clamp1
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\ny = x * 1\nz = y.pow(y)\n"
+        "z.mul_(2)\nz.sum().backward()",  # output 0 of Pow1
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\ny = x * 1\nz = y.exp()\n"
+        "z.add_(1)\nz.sum().backward()",  # output 0 of Exp
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\nb = x * 1\nv = b[:2]\nw = v * v\n"
+        "b.add_(1)\nw.sum().backward()",  # output 0 of AsStrided
+        "x = torch.tensor([1., 2., 3.], requires_grad=True)\nb = x * 1\nv = b.t()\n"
+        "w = v.pow(2)\nb.mul_(2)\nw.sum().backward()",  # output 0 of AsStrided
+    ],
+)
+def test_modified_saved_tensor_names_forward_op_as_torch(program: str) -> None:
+    """The error names the forward op as torch 2.13's Node::forward_op_name does."""
+    ours, ref = run_lines(minigrad, program)[-1], run_lines(torch, program)[-1]
+    assert ours == ref
+    assert "modified by an inplace operation" in ref[1]

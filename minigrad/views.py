@@ -1,0 +1,57 @@
+"""Views and their base: which live views share a base, and where their elements sit in it.
+
+PyTorch rebases a view's history when its base (or a sibling view) changes in place: the base
+becomes `CopySlices`, every view `AsStridedBackward0` of the new base (see inplace.py). This
+module only keeps the bookkeeping: one list of weak references per base, and `positions`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+_VIEWS: dict[int, list[weakref.ref[Any]]] = {}  # id(base) -> weak references to its views
+
+
+def track(view: Any, base: Any) -> None:
+    """Remember that `view` (a Tensor) is a view of `base` (a Tensor that is not a view)."""
+    key = id(base)
+    refs = _VIEWS.get(key)
+    if refs is None:
+        refs = _VIEWS[key] = []
+        weakref.finalize(base, _VIEWS.pop, key, None)
+    elif len(refs) >= 32:  # drop views that are gone, so the list stays short
+        refs[:] = [r for r in refs if r() is not None]
+    refs.append(weakref.ref(view))
+
+
+def live(base: Any) -> list[Any]:
+    """The views of `base` still alive (Tensors sharing its memory)."""
+    refs = _VIEWS.get(id(base), ())
+    return [v for v in (r() for r in refs) if v is not None and v._base is base]
+
+
+def _offsets(arr: np.ndarray) -> np.ndarray:
+    """Each element's byte offset from the array's first element."""
+    off = np.zeros(arr.shape, np.int64)
+    for d, (n, step) in enumerate(zip(arr.shape, arr.strides)):
+        shape = [1] * arr.ndim
+        shape[d] = n
+        off = off + (np.arange(n, dtype=np.int64) * step).reshape(shape)
+    return off
+
+
+def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
+    """For each element of `view`, its row-major index in `base`; None if not a view of it."""
+    if base.size == 0 or not np.shares_memory(view, base):
+        return None
+    start = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    where = _offsets(base).ravel()
+    order = np.argsort(where, kind="stable")
+    wanted = _offsets(view) + start
+    found = np.searchsorted(where[order], wanted).clip(0, base.size - 1)
+    if not np.array_equal(where[order][found], wanted):
+        return None
+    return order[found]
