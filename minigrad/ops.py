@@ -495,7 +495,7 @@ t: OpDef = defop(  # ndarray methods here: np.transpose is a Python wrapper arou
 )
 transpose: OpDef = defop(
     "transpose",
-    lambda x, dim0, dim1: x.swapaxes(dim0, dim1),
+    lambda x, dim0, dim1: x.swapaxes(dim0, dim1) if x.ndim else x.view(),  # 0-d: torch allows
     (lambda g, out, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
     view=True,
     rule="grad_self = grad with dim0 and dim1 swapped back",

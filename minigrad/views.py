@@ -12,25 +12,32 @@ from typing import Any
 
 import numpy as np
 
-_VIEWS: dict[int, list[weakref.ref[Any]]] = {}  # id(base) -> weak references to its views
+# id(base) -> (a weak reference to the base, weak references to its views); entries whose base
+# is gone are swept when the table grows (cheaper than a finalizer per base)
+_VIEWS: dict[int, tuple[weakref.ref[Any], list[weakref.ref[Any]]]] = {}
 
 
 def track(view: Any, base: Any) -> None:
     """Remember that `view` (a Tensor) is a view of `base` (a Tensor that is not a view)."""
     key = id(base)
-    refs = _VIEWS.get(key)
-    if refs is None:
-        refs = _VIEWS[key] = []
-        weakref.finalize(base, _VIEWS.pop, key, None)
-    elif len(refs) >= 32:  # drop views that are gone, so the list stays short
+    entry = _VIEWS.get(key)
+    if entry is None or entry[0]() is not base:
+        if len(_VIEWS) >= 4096:
+            for k in [k for k, (b, _) in _VIEWS.items() if b() is None]:
+                del _VIEWS[k]
+        entry = _VIEWS[key] = (weakref.ref(base), [])
+    refs = entry[1]
+    if len(refs) >= 32:  # drop views that are gone, so the list stays short
         refs[:] = [r for r in refs if r() is not None]
     refs.append(weakref.ref(view))
 
 
 def live(base: Any) -> list[Any]:
     """The views of `base` still alive (Tensors sharing its memory)."""
-    refs = _VIEWS.get(id(base), ())
-    return [v for v in (r() for r in refs) if v is not None and v._base is base]
+    entry = _VIEWS.get(id(base))
+    if entry is None or entry[0]() is not base:
+        return []
+    return [v for v in (r() for r in entry[1]) if v is not None and v._base is base]
 
 
 def _offsets(arr: np.ndarray) -> np.ndarray:

@@ -164,3 +164,22 @@ def test_modified_saved_tensor_names_forward_op_as_torch(program: str) -> None:
     ours, ref = run_lines(minigrad, program)[-1], run_lines(torch, program)[-1]
     assert ours == ref
     assert "modified by an inplace operation" in ref[1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["y[0, 1] = 2", "y[:, 5] = 2", "y[5] = 2", "y[-5] = 2", "y[1, 1, 1] = 2", "y[..., 3] = 2",
+     "z = y[1, 1]", "z = y[1, -2]", "z = y[None, 0, 4]", "z = y[0, 0, 0]"],
+)  # fmt: skip
+@pytest.mark.parametrize("grad", [False, True])
+def test_index_errors_as_torch(line: str, grad: bool) -> None:
+    """IndexError texts name the original dimension; setitem checks the key before the leaf."""
+    program = f"y = torch.ones(3, 1, requires_grad={grad})\n{line}"
+    assert run_lines(minigrad, program) == run_lines(torch, program)
+
+
+@pytest.mark.parametrize("dims", ["0, -1", "0, 0", "-1, -1"])
+def test_transpose_of_a_number_as_torch(dims: str) -> None:
+    """A 0-d tensor transposes to itself (TransposeBackward0), as in torch."""
+    program = f"x = torch.tensor(2.5, requires_grad=True)\ny = x.transpose({dims})\ny.backward()"
+    assert run_lines(minigrad, program) == run_lines(torch, program)
