@@ -96,7 +96,7 @@ class TensorMethods:
         return ops.sub(self, _other(other))
 
     def __rsub__(self, other: Any) -> Any:
-        return ops.rsub(self, other=other)
+        return ops.rsub(_float_for(self, other), other=other)
 
     def __mul__(self, other: Any) -> Any:
         return ops.mul(self, _other(other))
@@ -296,7 +296,7 @@ class TensorMethods:
             raise runtime(
                 "clamp_args", "torch.clamp: At least one of 'min' or 'max' must not be None"
             )
-        return ops.clamp(self, min=min, max=max)
+        return ops.clamp(_float_for(_float_for(self, min), max), min=min, max=max)
 
     clip = clamp
 

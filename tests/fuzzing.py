@@ -37,8 +37,6 @@ KNOWN_IN_PROGRESS = {
 FOUND_NOT_FIXED = {
     "zero_-node": r"'torch::autograd::CopySlices' != 'ZeroBackward0'",
     "expand-negative": r"expand\(\): all elements of broadcast shape must be non-negative",
-    # a float scalar with an int tensor (sub, clamp) gives float64, torch float32
-    "int-tensor-float-scalar": r"dtype: 'torch\.float64' != 'torch\.float32'",
 }
 # Deliberate, documented differences (README "Fidelity: the fuzzer").
 SKIPPED_ERRORS = ("AttributeError",)  # a name minigrad lacks: the program is skipped, counted

@@ -106,7 +106,7 @@ def run_lines(lib: Any, program: str) -> list[Any]:
         for name in sorted(k for k in ns if len(k) <= 2 and hasattr(ns[k], "grad_fn")):
             t = ns[name]
             grad = t.grad if t.is_leaf or t.retains_grad else None
-            seen.append((line, name, chain(t.grad_fn), t.requires_grad, t.tolist(),
+            seen.append((line, name, chain(t.grad_fn), t.requires_grad, str(t.dtype), t.tolist(),
                          None if grad is None else grad.tolist()))  # fmt: skip
     return seen
 
@@ -182,4 +182,14 @@ def test_index_errors_as_torch(line: str, grad: bool) -> None:
 def test_transpose_of_a_number_as_torch(dims: str) -> None:
     """A 0-d tensor transposes to itself (TransposeBackward0), as in torch."""
     program = f"x = torch.tensor(2.5, requires_grad=True)\ny = x.transpose({dims})\ny.backward()"
+    assert run_lines(minigrad, program) == run_lines(torch, program)
+
+
+@pytest.mark.parametrize(
+    "expr", ["0.5 - x", "-1.5 - x", "2 - x", "x - 0.5", "x.clamp(-0.5, 0.5)", "x.clamp(min=0.1)",
+             "x.clamp(max=2.5)", "x.clamp(1, 2)", "torch.clamp(x, 0.5)"],
+)  # fmt: skip
+def test_int_tensor_with_float_scalar_is_float32(expr: str) -> None:
+    """An integer tensor meeting a Python float gives the default float dtype, as torch."""
+    program = f"x = torch.tensor([[1, 2, 3], [4, 5, 6]])\ny = {expr}"
     assert run_lines(minigrad, program) == run_lines(torch, program)
