@@ -52,6 +52,8 @@ def _offsets(arr: np.ndarray) -> np.ndarray:
 
 def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
     """For each element of `view`, its row-major index in `base`; None if not a view of it."""
+    if view.size == 0:
+        return np.zeros(view.shape, np.int64)
     if base.size == 0 or not np.shares_memory(view, base):
         return None
     start = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
