@@ -147,6 +147,11 @@ def setitem(t: Any, key: Any, value: Any) -> None:
             tensor=t,
         )
     if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
+        plain = not any(isinstance(k, np.ndarray) for k in key)
+        if plain and isinstance(value, (int, float)) and not _makes_view(key, t.shape):
+            # the key keeps all of t: torch fills t itself with value as a 0-d tensor
+            inplace(ops.fill_tensor, t, Tensor._make(np.asarray(value, t._data.dtype)))
+            return
         v = (
             value
             if isinstance(value, Tensor)

@@ -47,6 +47,12 @@ def _float_for(t: Any, scalar: Any) -> Any:
     return t
 
 
+def _grad_on() -> bool:
+    from minigrad.grad_mode import is_grad_enabled
+
+    return is_grad_enabled()
+
+
 def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     """Fill in one -1 in `shape`, with PyTorch's error when the sizes do not fit."""
     if shape.count(-1) > 1:
@@ -667,14 +673,18 @@ class TensorMethods:
         return self
 
     def zero_(self) -> Any:
-        """Fill with zeros, in place (e.g. `w.grad.zero_()`).
-
-        In a graph the node is CopySlices (PyTorch: ZeroBackward0); gradients are the same.
-        """
+        """Fill with zeros, in place (e.g. `w.grad.zero_()`; in a graph: ZeroBackward0)."""
+        if self._requires_grad and _grad_on():  # type: ignore[attr-defined]
+            return self._inplace(ops.zero)
         return self._fill(0)
 
     def fill_(self, value: Any) -> Any:
-        """Fill with `value`, in place (in a graph: CopySlices; PyTorch: FillBackward2)."""
+        """Fill with `value`, in place (in a graph: FillBackward2; FillBackward3 for a tensor)."""
+        needs = self._requires_grad or getattr(value, "requires_grad", False)  # type: ignore[attr-defined]
+        if needs and _grad_on():
+            if isinstance(value, TensorMethods):
+                return self._inplace(ops.fill_tensor, value)
+            return self._inplace(ops.fill_scalar, value=value)
         return self._fill(np.asarray(value).item() if isinstance(value, TensorMethods) else value)
 
     def copy_(self, src: Any) -> Any:

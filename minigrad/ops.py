@@ -602,6 +602,23 @@ copy_slices = defop(
 )
 # PyTorch's C++ node: name() is namespaced, the repr is `<CopySlices object at ...>`
 copy_slices.node_cls.name = lambda self: "torch::autograd::CopySlices"  # type: ignore[method-assign]
+zero = defop(  # x.zero_() in a graph: every element overwritten, so no gradient reaches x
+    "zero_", np.zeros_like, (lambda g, out, x: zeros_of(x, g),), rule="grad_self = 0"
+)
+fill_scalar = defop(  # x.fill_(2.0): FillBackward2, one input
+    "fill_scalar",
+    lambda x, value: np.full_like(x, value),
+    (lambda g, out, x, value: zeros_of(x, g),),
+    node="FillBackward2",
+    rule="grad_self = 0",
+)
+fill_tensor = defop(  # x.fill_(v) with a 0-d v, and x[...] = 2.0 (torch makes 2.0 a tensor)
+    "fill_tensor",
+    lambda x, v: np.full_like(x, v),
+    (lambda g, out, x, v: zeros_of(x, g), lambda g, out, x, v: g.sum()),
+    node="FillBackward3",
+    rule="grad_self = 0; grad_value = Σ grad",
+)
 
 
 def _scatter_back(g: Any, out: Any, x: Any, key: Any) -> Any:

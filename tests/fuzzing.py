@@ -32,7 +32,6 @@ KNOWN_IN_PROGRESS = {
 }
 # Found by this fuzzer, not fixed yet (counted as "known" too; see the report).
 FOUND_NOT_FIXED = {
-    "zero_-node": r"'torch::autograd::CopySlices' != 'ZeroBackward0'",
     "expand-negative": r"expand\(\): all elements of broadcast shape must be non-negative",
 }
 # Deliberate, documented differences (README "Fidelity: the fuzzer").

@@ -193,3 +193,17 @@ def test_int_tensor_with_float_scalar_is_float32(expr: str) -> None:
     """An integer tensor meeting a Python float gives the default float dtype, as torch."""
     program = f"x = torch.tensor([[1, 2, 3], [4, 5, 6]])\ny = {expr}"
     assert run_lines(minigrad, program) == run_lines(torch, program)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["y.zero_()", "y.fill_(2.0)", "y.fill_(torch.tensor(2.0))", "y[...] = 0.5", "y[:] = 0.5",
+     "y[:, :3] = 2", "y[0] = 0.5", "y[0, 1] = 2", "y[0].zero_()", "v = y[1:]\nv.zero_()",
+     "y.fill_(torch.tensor(2.0, requires_grad=True))"],
+)  # fmt: skip
+def test_fill_and_zero_nodes_as_torch(line: str) -> None:
+    """zero_ is ZeroBackward0, fill_ FillBackward2/3, a full-key assignment fills t itself."""
+    program = (
+        f"x = torch.ones(2, 3, requires_grad=True)\ny = x * 2\n{line}\n(y * x).sum().backward()"
+    )
+    assert run_lines(minigrad, program) == run_lines(torch, program)
