@@ -93,7 +93,7 @@ def run_backward(
             if grad is None or (keep is not None and node not in keep):
                 continue
             if capture is not None and node in capture:
-                captured[node] = tensor_of(grad)
+                captured[node] = _hooked(node, tensor_of(grad))
                 if not accumulate:
                     continue
             if isinstance(node, AccumulateGrad):
@@ -137,3 +137,16 @@ def _checked_call(node: Node, grad: Any, arrays: bool) -> tuple[Any, ...]:
 def _array(grad: Any) -> Any:
     """A gradient as a numpy array."""
     return grad._data if isinstance(grad, Tensor) else np.asarray(grad)
+
+
+def _hooked(node: Node, grad: Tensor) -> Tensor:
+    """A captured gradient after the tensor's own hooks, as PyTorch's autograd.grad gives it."""
+    if isinstance(node, AccumulateGrad):
+        hooks = node.variable._hooks or ()
+    else:
+        hooks = node._hooks.get("tensor", ()) if node._hooks else ()
+    for hook in hooks:
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad

@@ -207,3 +207,19 @@ def test_fill_and_zero_nodes_as_torch(line: str) -> None:
         f"x = torch.ones(2, 3, requires_grad=True)\ny = x * 2\n{line}\n(y * x).sum().backward()"
     )
     assert run_lines(minigrad, program) == run_lines(torch, program)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "x = torch.ones(3, requires_grad=True)\nh = x.register_hook(lambda g: g * 2)\n"
+        "g, = torch.autograd.grad(x.sum(), x, create_graph=True)",
+        "x = torch.ones(3, requires_grad=True)\ny = x * 1\nh = y.register_hook(lambda g: g * 3)\n"
+        "g, = torch.autograd.grad(y.sum(), y)",
+        "x = torch.ones(3, requires_grad=True)\nh = x.register_hook(lambda g: g * 2)\n"
+        "g, = torch.autograd.grad((x * x).sum(), x)",
+    ],
+)
+def test_autograd_grad_applies_tensor_hooks_as_torch(program: str) -> None:
+    """The gradient autograd.grad returns has been through the input's tensor hooks."""
+    assert run_lines(minigrad, program) == run_lines(torch, program)
