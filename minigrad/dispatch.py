@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import dtypes
+from minigrad import dtypes, views
 from minigrad.errors import MinigradError, runtime
 from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, _state
 from minigrad.node import BACKWARD_TWICE, Node, accumulator, modified_message
@@ -125,6 +125,10 @@ class OpDef:
         result = Tensor._make(out)
         if self.view and isinstance(args[0], Tensor):
             result._version = args[0]._version
+            if _state.enabled:  # a later in-place op with grad rebases it (see inplace.py)
+                base = args[0]._base if args[0]._base is not None else args[0]
+                result._base = base
+                views.track(result, base)
         return result
 
     def __repr__(self) -> str:
@@ -262,7 +266,8 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
     if op.view:
         result._version = args[0]._version
         base = args[0]._base if args[0]._base is not None else args[0]
-        result._base = base if base.grad_fn is None else None
+        result._base = base
+        views.track(result, base)  # PyTorch rebases views when their base changes in place
     if op.saves_out:
         node._out_counter = counter = result._version
         node._out_version = counter[0]
@@ -414,11 +419,7 @@ def _input_names(n: int) -> tuple[str, ...]:
 
 
 def _modified(t: Tensor, expected: int, grad_fn: Node | None) -> MinigradError:
-    """PyTorch's error for a saved tensor changed in place since the forward pass.
-
-    Differs from PyTorch in one case: a saved view whose base was modified is named by its own
-    node ("output 0 of T"), where PyTorch names the regenerated view ("of AsStrided").
-    """
+    """PyTorch's error for a saved tensor changed in place since the forward pass."""
     return runtime(
         "modified_saved",
         modified_message(t, expected, grad_fn),

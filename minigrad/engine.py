@@ -96,7 +96,7 @@ def run_backward(
             if grad is None or (keep is not None and node not in keep):
                 continue
             if capture is not None and node in capture:
-                captured[node] = tensor_of(grad)
+                captured[node] = _hooked(node, tensor_of(grad))
                 if not accumulate:
                     continue
             if isinstance(node, AccumulateGrad):
@@ -278,3 +278,16 @@ def grad(
                 )
         result.append(g)
     return tuple(result)
+
+
+def _hooked(node: Node, grad: Tensor) -> Tensor:
+    """A captured gradient after the tensor's own hooks, as PyTorch's autograd.grad gives it."""
+    if isinstance(node, AccumulateGrad):
+        hooks = node.variable._hooks or ()
+    else:
+        hooks = node._hooks.get("tensor", ()) if node._hooks else ()
+    for hook in hooks:
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad

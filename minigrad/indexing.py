@@ -91,8 +91,7 @@ def getitem(t: Any, key: Any) -> Any:
     key = _expand_ellipsis(_plain_key(key), t.ndim)
     if any(isinstance(k, np.ndarray) for k in key):
         return _advanced(t, key)
-    if sum(k is not None for k in key) > t.ndim:
-        raise _out_of_range(0, t.ndim, 0, t.ndim)
+    check_basic(key, tuple(t.shape))
     full = slice(None)
     if not bare and all(isinstance(k, slice) for k in key) and not _slices_something(key, t.shape):
         return ops.alias(t)  # PyTorch 2.x: a key that keeps every element is an alias
@@ -106,9 +105,6 @@ def getitem(t: Any, key: Any) -> Any:
                 t = ops.slice_(t, key=(full,) * dim + (k,))
             dim += 1
         else:
-            size = t.shape[dim] if dim < t.ndim else 0
-            if dim >= t.ndim or not -size <= k < size:
-                raise _out_of_range(k, dim, size, t.ndim)
             t = ops.select(t, key=(full,) * dim + (k,))
     return t
 
@@ -131,6 +127,19 @@ def _check_zero_dim(t: Any, key: Any) -> None:
         raise typed(
             MinigradIndexError, "index_zero_dim", "slice() cannot be applied to a 0-dim tensor."
         )
+
+
+def check_basic(key: tuple[Any, ...], shape: tuple[int, ...]) -> None:
+    """PyTorch's IndexError for too many indices or an int out of range (original dims)."""
+    if sum(k is not None and k is not Ellipsis for k in key) > len(shape):
+        raise _out_of_range(0, len(shape), 0, len(shape))
+    dim = 0  # torch's message counts every key entry before (None too), the size is the dim's
+    for real, k in enumerate(key):
+        if k is None or k is Ellipsis:
+            continue
+        if isinstance(k, int) and not -shape[dim] <= k < shape[dim]:
+            raise _out_of_range(k, real, shape[dim], len(shape) + real + 1)
+        dim += 1
 
 
 def _slices_something(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
@@ -172,6 +181,8 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     check_inference(t)
     _check_zero_dim(t, key)
     key = _plain_key(key)
+    if not any(isinstance(k, np.ndarray) for k in key):
+        check_basic(_expand_ellipsis(key, t.ndim), tuple(t.shape))  # before the leaf checks
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view
         raise runtime(
@@ -180,6 +191,11 @@ def setitem(t: Any, key: Any, value: Any) -> None:
             tensor=t,
         )
     if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
+        plain = not any(isinstance(k, np.ndarray) for k in key)
+        if plain and isinstance(value, (int, float)) and not _makes_view(key, t.shape):
+            # the key keeps all of t: torch fills t itself with value as a 0-d tensor
+            inplace(ops.fill_tensor, t, Tensor._make(np.asarray(value, t._data.dtype)))
+            return
         v = (
             value
             if isinstance(value, Tensor)

@@ -12,10 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import views
 from minigrad.dispatch import OpDef, OpNode
 from minigrad.errors import runtime
 from minigrad.grad_mode import INFERENCE_INPLACE, _state, is_inference
-from minigrad.tensor import Tensor
+from minigrad.node import Node, accumulator
+from minigrad.tensor import NO_EDGE, Tensor
 
 
 def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
@@ -53,13 +55,119 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
     np.copyto(t._data, result._data, casting="unsafe")
     t._version[0] += 1
     if node is not None:
-        t.grad_fn = node
-        t._requires_grad = True
+        base = t._base
+        index = None if base is None else views.positions(t._data, base._data)
+        if base is not None and index is not None:
+            _copy_slices(base, node, index)  # the base takes the history; t is rebased below
+        else:
+            _set_history(t, node)
         node._out_ref = weakref.ref(t)
         if isinstance(node, OpNode) and node._ctx.out is not None:
             node._ctx.out = t._data
             node._out_counter, node._out_version = t._version, t._version[0]
+    rebase_views(t._base if t._base is not None else t)
     return t
+
+
+def _set_history(t: Tensor, node: Node) -> None:
+    """Make `node` t's grad_fn; retain_grad follows the new version, as in PyTorch."""
+    old = t.grad_fn
+    if t._retains_grad and old is not None and old._hooks and old._hooks.get("retain"):
+        node._hook_list("retain").extend(old._hooks.pop("retain"))
+    t.grad_fn = node
+    t._requires_grad = True
+
+
+def _copy_slices(base: Tensor, fn: Node, index: np.ndarray) -> None:
+    """A view of `base` changed in place by `fn`'s op: base's history becomes CopySlices."""
+    edge = (base.grad_fn, 0) if base.grad_fn is not None else NO_EDGE
+    if base.grad_fn is None and base._requires_grad:
+        edge = (accumulator(base), 0)
+    node = CopySlices((edge,) + tuple(fn.next_functions[1:]))
+    node._fn, node._index, node._shape = fn, index, tuple(base._data.shape)
+    _set_history(base, node)
+    node._out_ref = weakref.ref(base)
+
+
+# nodes of functions that return several views (split, chunk): never rebased
+MULTI_VIEW_NODES = frozenset({"SplitBackward0", "SplitWithSizesBackward0"})
+
+
+def rebase_views(base: Tensor) -> None:
+    """After an in-place change: each live view of a non-leaf base is AsStridedBackward0 of it.
+
+    PyTorch regenerates a view's grad_fn when it is next read; minigrad does it at once (the
+    same names and gradients). Views of a leaf that requires grad (changed under no_grad, as an
+    optimizer does) keep their history.
+    """
+    if not base._requires_grad or base.grad_fn is None:
+        return
+    for v in views.live(base):
+        if v.grad_fn is not None and v.grad_fn.name() in MULTI_VIEW_NODES:
+            continue  # PyTorch does not regenerate these: their backward raises its error
+        index = views.positions(v._data, base._data)
+        if index is not None:
+            node = AsStridedBackward0(((base.grad_fn, 0),))
+            node._index, node._shape = index, tuple(base._data.shape)
+            node._out_ref = weakref.ref(v)
+            v.grad_fn, v._requires_grad = node, True
+
+
+class AsStridedBackward0(Node):
+    """A view regenerated from its base after an in-place change (PyTorch's name).
+
+    d/dbase view = the view's gradient put back at the view's positions in the base (summed
+    where the view repeats an element).
+    """
+
+    __slots__ = ("_index", "_shape")
+    takes_arrays = True
+    _index: np.ndarray
+    _shape: tuple[int, ...]
+
+    def apply(self, grad: Any) -> tuple[Any, ...]:
+        """The base's gradient: zeros, plus `grad` at the view's positions."""
+        from minigrad import ops
+
+        size = int(np.prod(self._shape, dtype=np.int64))
+        zeros = ops.const(
+            np.zeros(size, grad.dtype if isinstance(grad, np.ndarray) else grad._data.dtype), grad
+        )
+        flat = ops.index_put(zeros, grad, key=(self._index,), accumulate=True)
+        return (flat.reshape(self._shape),)
+
+
+class CopySlices(Node):
+    """The base's node after an in-place op on one of its views (PyTorch's C++ node).
+
+    Backward: the base's gradient passes through outside the view; inside, the in-place op's
+    own node `_fn` turns the view's part into its inputs' gradients (the view's goes back to
+    the base's old history, the other inputs' to theirs).
+    """
+
+    __slots__ = ("_fn", "_index", "_shape")
+    takes_arrays = True
+    _fn: Node
+    _index: np.ndarray
+    _shape: tuple[int, ...]
+
+    def name(self) -> str:
+        """`torch::autograd::CopySlices`, as PyTorch spells its C++ node's name."""
+        return "torch::autograd::CopySlices"
+
+    def apply(self, grad: Any) -> tuple[Any, ...]:
+        """The base's gradient and the gradients of the in-place op's other inputs."""
+        from minigrad import ops
+
+        flat = grad.reshape(-1)
+        grads = self._fn.apply(ops.index(flat, key=(self._index,)))
+        part = 0.0 if grads[0] is None else grads[0]
+        whole = ops.index_put(flat, part, key=(self._index,), accumulate=False)
+        return (whole.reshape(self._shape), *grads[1:])
+
+    def release(self) -> None:
+        """Free what the in-place op's node saved."""
+        self._fn.release()
 
 
 def check_inplace(t: Tensor) -> None:
@@ -70,7 +178,7 @@ def check_inplace(t: Tensor) -> None:
             "a leaf Variable that requires grad is being used in an in-place operation.",
             tensor=t,
         )
-    if t._base is not None and t._base._requires_grad:
+    if t._base is not None and t._base.grad_fn is None and t._base._requires_grad:
         raise runtime(
             "inplace_leaf_view",
             "a view of a leaf Variable that requires grad is being used in an in-place operation.",

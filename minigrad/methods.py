@@ -82,6 +82,12 @@ def _float_for(t: Any, scalar: Any) -> Any:
 _UNARY = object()  # _plain's `other` when the function takes one array
 
 
+def _grad_on() -> bool:
+    from minigrad.grad_mode import is_grad_enabled
+
+    return is_grad_enabled()
+
+
 def _other(value: Any) -> Any:
     """Python numbers and tensors pass through, numpy arrays and scalars become tensors; any
     other value (a str, None, a list) is NotImplemented, so Python raises its own TypeError
@@ -122,7 +128,7 @@ class TensorMethods(MoreTensorMethods):
     def __rsub__(self, other: Any) -> Any:
         if _other(other) is NotImplemented:
             return NotImplemented
-        return ops.rsub(self, other=other)
+        return ops.rsub(_float_for(self, other), other=other)
 
     def __mul__(self, other: Any) -> Any:
         other = _other(other)
@@ -343,7 +349,7 @@ class TensorMethods(MoreTensorMethods):
             raise runtime(
                 "clamp_args", "torch.clamp: At least one of 'min' or 'max' must not be None"
             )
-        return ops.clamp(self, min=min, max=max)
+        return ops.clamp(_float_for(_float_for(self, min), max), min=min, max=max)
 
     clip = clamp
 
@@ -420,19 +426,27 @@ class TensorMethods(MoreTensorMethods):
     # --- linear algebra -----------------------------------------------------------------------
     def mm(self, other: Any) -> Tensor:
         """Matrix product of two 2-D tensors."""
-        return ops.mm(self, other)
+        from minigrad import linalg
+
+        return linalg.mm(self, other)
 
     def mv(self, other: Any) -> Tensor:
         """Matrix-vector product."""
-        return ops.mv(self, other)
+        from minigrad import linalg
+
+        return linalg.mv(self, other)
 
     def dot(self, other: Any) -> Tensor:
         """Dot product of two 1-D tensors."""
-        return ops.dot(self, other)
+        from minigrad import linalg
+
+        return linalg.dot(self, other)
 
     def bmm(self, other: Any) -> Tensor:
         """Batched matrix product of two 3-D tensors."""
-        return ops.bmm(self, other)
+        from minigrad import linalg
+
+        return linalg.bmm(self, other)
 
     def matmul(self, other: Any) -> Tensor:
         """`self @ other` with PyTorch's rules for 1-D, 2-D and batched operands."""
@@ -712,20 +726,24 @@ class TensorMethods(MoreTensorMethods):
         self._version[0] += 1  # type: ignore[attr-defined]
         return self
 
-    def zero_(self) -> Tensor:
-        """Fill with zeros, in place (e.g. `w.grad.zero_()`).
-
-        In a graph the node is CopySlices (PyTorch: ZeroBackward0); gradients are the same.
-        """
+    def zero_(self) -> Any:
+        """Fill with zeros, in place (e.g. `w.grad.zero_()`; in a graph: ZeroBackward0)."""
+        if self._requires_grad and _grad_on():  # type: ignore[attr-defined]
+            return self._inplace(ops.zero)
         return self._fill(0)
 
-    def fill_(self, value: Any) -> Tensor:
-        """Fill with `value`, in place (in a graph: CopySlices; PyTorch: FillBackward2)."""
+    def fill_(self, value: Any) -> Any:
+        """Fill with `value`, in place (in a graph: FillBackward2; FillBackward3 for a tensor)."""
         from minigrad.factories import check_fill
 
-        value = np.asarray(value).item() if isinstance(value, TensorMethods) else value
-        check_fill(number_arg("fill_", "value", value, 1), dtypes.from_numpy(self._data.dtype))
-        return self._fill(np.asarray(value).astype(self._data.dtype))  # -1 wraps in uint8
+        plain = np.asarray(value).item() if isinstance(value, TensorMethods) else value
+        check_fill(number_arg("fill_", "value", plain, 1), dtypes.from_numpy(self._data.dtype))
+        needs = self._requires_grad or getattr(value, "requires_grad", False)  # type: ignore[attr-defined]
+        if needs and _grad_on():
+            if isinstance(value, TensorMethods):
+                return self._inplace(ops.fill_tensor, value)
+            return self._inplace(ops.fill_scalar, value=value)
+        return self._fill(np.asarray(plain).astype(self._data.dtype))  # -1 wraps in uint8
 
     def copy_(self, src: Any) -> Any:
         """Copy `src`'s values into self (broadcasting), in place.

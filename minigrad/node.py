@@ -164,7 +164,9 @@ def modified_message(t: Tensor, expected: int, grad_fn: Node | None = None) -> s
     node = t.grad_fn if grad_fn is None else grad_fn
     where = ""
     if node is not None:
-        where = ", which is output 0 of " + re.sub(r"Backward\d*$", "", node.name()) + ","
+        # torch 2.13's Node::forward_op_name: drop "Backward<N>", keep N unless it is 0
+        op = re.sub(r"Backward(\d*)$", lambda m: "" if m[1] in ("", "0") else m[1], node.name())
+        where = ", which is output 0 of " + op + ","
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [torch.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "

@@ -573,7 +573,7 @@ t: OpDef = defop(  # ndarray methods here: np.transpose is a Python wrapper arou
 )
 transpose: OpDef = defop(
     "transpose",
-    lambda x, dim0, dim1: x.swapaxes(dim0, dim1),
+    lambda x, dim0, dim1: x.swapaxes(dim0, dim1) if x.ndim else x.view(),  # 0-d: torch allows
     (lambda g, out, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
     view=True,
     rule="grad_self = grad with dim0 and dim1 swapped back",
@@ -680,6 +680,26 @@ copy_slices = defop(
 )
 # PyTorch's C++ node: name() is namespaced, the repr is `<CopySlices object at ...>`
 copy_slices.node_cls.name = lambda self: "torch::autograd::CopySlices"  # type: ignore[method-assign]
+zero = defop(  # x.zero_() in a graph: every element overwritten, so no gradient reaches x
+    "zero_",
+    np.zeros_like,
+    (lambda g, out, x: zeros_of(x, g),),
+    rule="grad_self = zeros like self",
+)
+fill_scalar = defop(  # x.fill_(2.0): FillBackward2, one input
+    "fill_scalar",
+    lambda x, value: np.full_like(x, value),
+    (lambda g, out, x, value: zeros_of(x, g),),
+    node="FillBackward2",
+    rule="grad_self = zeros like self",
+)
+fill_tensor = defop(  # x.fill_(v) with a 0-d v, and x[...] = 2.0 (torch makes 2.0 a tensor)
+    "fill_tensor",
+    lambda x, v: np.full_like(x, v),
+    (lambda g, out, x, v: zeros_of(x, g), lambda g, out, x, v: g.sum()),
+    node="FillBackward3",
+    rule="grad_self = zeros like self; grad_value = Σ grad",
+)
 
 
 def _scatter_back(g: Any, out: Any, x: Any, key: Any) -> Any:

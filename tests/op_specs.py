@@ -306,6 +306,14 @@ OP_SPECS: list[OpSpec] = [
         _index_double_backward,
         ("index_put", "index", "view", "mul", "sum", "add", "expand"),
     ),  # fmt: skip
+    _unary("zero_", lambda L, x: (x * 1).zero_() + x, ("zero_", "mul", "add")),
+    _unary("fill_scalar", lambda L, x: (x * 1).fill_(2.5) * x, ("fill_scalar", "mul")),
+    OpSpec(
+        "fill_tensor",
+        lambda L, x, v: (x * 1).fill_(v.sum()) * x,
+        s.shapes().flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(()))),
+        ("fill_tensor", "mul", "sum", "expand"),
+    ),
     OpSpec(
         "setitem",
         _setitem,

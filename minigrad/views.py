@@ -1,0 +1,66 @@
+"""Views and their base: which live views share a base, and where their elements sit in it.
+
+PyTorch rebases a view's history when its base (or a sibling view) changes in place: the base
+becomes `CopySlices`, every view `AsStridedBackward0` of the new base (see inplace.py). This
+module only keeps the bookkeeping: one list of weak references per base, and `positions`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+# id(base) -> (a weak reference to the base, weak references to its views); entries whose base
+# is gone are swept when the table grows (cheaper than a finalizer per base)
+_VIEWS: dict[int, tuple[weakref.ref[Any], list[weakref.ref[Any]]]] = {}
+
+
+def track(view: Any, base: Any) -> None:
+    """Remember that `view` (a Tensor) is a view of `base` (a Tensor that is not a view)."""
+    key = id(base)
+    entry = _VIEWS.get(key)
+    if entry is None or entry[0]() is not base:
+        if len(_VIEWS) >= 4096:
+            for k in [k for k, (b, _) in _VIEWS.items() if b() is None]:
+                del _VIEWS[k]
+        entry = _VIEWS[key] = (weakref.ref(base), [])
+    refs = entry[1]
+    if len(refs) >= 32:  # drop views that are gone, so the list stays short
+        refs[:] = [r for r in refs if r() is not None]
+    refs.append(weakref.ref(view))
+
+
+def live(base: Any) -> list[Any]:
+    """The views of `base` still alive (Tensors sharing its memory)."""
+    entry = _VIEWS.get(id(base))
+    if entry is None or entry[0]() is not base:
+        return []
+    return [v for v in (r() for r in entry[1]) if v is not None and v._base is base]
+
+
+def _offsets(arr: np.ndarray) -> np.ndarray:
+    """Each element's byte offset from the array's first element."""
+    off = np.zeros(arr.shape, np.int64)
+    for d, (n, step) in enumerate(zip(arr.shape, arr.strides)):
+        shape = [1] * arr.ndim
+        shape[d] = n
+        off = off + (np.arange(n, dtype=np.int64) * step).reshape(shape)
+    return off
+
+
+def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
+    """For each element of `view`, its row-major index in `base`; None if not a view of it."""
+    if view.size == 0:
+        return np.zeros(view.shape, np.int64)
+    if base.size == 0 or not np.shares_memory(view, base):
+        return None
+    start = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    where = _offsets(base).ravel()
+    order = np.argsort(where, kind="stable")
+    wanted = _offsets(view) + start
+    found = np.searchsorted(where[order], wanted).clip(0, base.size - 1)
+    if not np.array_equal(where[order][found], wanted):
+        return None
+    return order[found]
