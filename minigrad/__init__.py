@@ -42,11 +42,6 @@ from minigrad.dtypes import (
 )
 from minigrad.errors import MinigradError
 from minigrad.factories import (
-    BoolTensor,
-    DoubleTensor,
-    FloatTensor,
-    IntTensor,
-    LongTensor,
     arange,
     as_tensor,
     empty,
@@ -156,6 +151,7 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from minigrad.legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
 from minigrad.methods_extra import (
     abs_,
     all,

@@ -1,4 +1,4 @@
-"""Ways to make tensors: `tensor`, `zeros`, `rand`, ... and the legacy `FloatTensor` family."""
+"""Ways to make tensors: `tensor`, `zeros`, `arange`, ... (legacy `FloatTensor`: legacy.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from minigrad.arguments import (
 )
 from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
-from minigrad.shapes import shape_args
 from minigrad.tensor import Tensor
 
 COPY_WARNING = (
@@ -333,21 +332,3 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
     with np.errstate(all="ignore"):  # base**400 is inf, silently, as in PyTorch
         values = np.logspace(start, end, _steps("logspace", steps), base=base)
     return _leaf(_cast(values, dt), bool_arg("logspace", "requires_grad", requires_grad))
-
-
-def _legacy(dt: dtypes.dtype) -> Any:
-    def make(*args: Any) -> Tensor:
-        if len(args) == 1 and not isinstance(args[0], builtins.int):
-            return Tensor._make(as_array(args[0], dt))
-        return Tensor._make(np.zeros(shape_args(args), dt.np_type))
-
-    make.__name__ = dt.legacy
-    make.__doc__ = f"Legacy constructor: a {dt.name} tensor from data or a shape."
-    return make
-
-
-FloatTensor = _legacy(dtypes.float32)
-DoubleTensor = _legacy(dtypes.float64)
-LongTensor = _legacy(dtypes.int64)
-IntTensor = _legacy(dtypes.int32)
-BoolTensor = _legacy(dtypes.bool)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import ops
+from minigrad import ops, views
 from minigrad.errors import (
     MinigradIndexError,
     MinigradTypeError,
@@ -19,7 +19,7 @@ from minigrad.errors import (
     typed,
 )
 from minigrad.grad_mode import is_grad_enabled
-from minigrad.inplace import check_inference, check_inplace, inplace
+from minigrad.inplace import OVERLAP, check_inference, check_inplace, inplace
 from minigrad.tensor import Tensor
 
 _VALID_KEYS = (
@@ -183,6 +183,10 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     key = _plain_key(key)
     if not any(isinstance(k, np.ndarray) for k in key):
         check_basic(_expand_ellipsis(key, t.ndim), tuple(t.shape))  # before the leaf checks
+        region = t._data[key]  # a copy into an expanded region would write one element twice
+        strides = getattr(region, "strides", ())
+        if any(st == 0 and n > 1 for n, st in zip(np.shape(region), strides)):
+            raise runtime("internal_overlap", OVERLAP, tensor=t)
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view
         raise runtime(
@@ -207,7 +211,8 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         return
     if is_grad_enabled():
         check_inplace(t)
-    t._data[key] = value._data if isinstance(value, Tensor) else value
+    target = views.writable(t._data)  # an expanded tensor: PyTorch writes the shared memory
+    target[key] = value._data if isinstance(value, Tensor) else value
     t._version[0] += 1
 
 

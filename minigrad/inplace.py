@@ -52,6 +52,7 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
             f"result type {_type_word(result)} can't be cast to the desired output type "
             f"{_type_word(t)}",
         )
+    check_overlap(t)
     np.copyto(t._data, result._data, casting="unsafe")
     t._version[0] += 1
     if node is not None:
@@ -168,6 +169,19 @@ class CopySlices(Node):
     def release(self) -> None:
         """Free what the in-place op's node saved."""
         self._fn.release()
+
+
+OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def check_overlap(t: Tensor) -> None:
+    """PyTorch's error for writing into an expanded tensor (elements sharing memory)."""
+    arr = t._data
+    if not arr.flags.writeable and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape)):
+        raise runtime("internal_overlap", OVERLAP, tensor=t)
 
 
 def check_inplace(t: Tensor) -> None:

@@ -79,6 +79,12 @@ def _float_for(t: Any, scalar: Any) -> Any:
     return t
 
 
+def _reduced(dim: Any, ndim: int) -> tuple[int, ...]:
+    """The dims a sum or mean reduces: none for a 0-d tensor (PyTorch takes dim 0 or -1 there)."""
+    dims = _dims(dim, ndim)
+    return () if ndim == 0 else dims
+
+
 _UNARY = object()  # _plain's `other` when the function takes one array
 
 
@@ -369,7 +375,7 @@ class TensorMethods(MoreTensorMethods):
             dim, keepdim = _aliases(dim, keepdim, axis, keepdims)
         if dim is None:
             return ops.sum_all(self)
-        return ops.sum_dim(self, dim=_dims(dim, self._data.ndim), keepdim=keepdim)
+        return ops.sum_dim(self, dim=_reduced(dim, self._data.ndim), keepdim=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Any:  # fmt: skip
@@ -387,7 +393,7 @@ class TensorMethods(MoreTensorMethods):
             )
         if dim is None:
             return ops.mean(self)
-        return ops.mean_dim(self, dim=_dims(dim, self._data.ndim), keepdim=keepdim)
+        return ops.mean_dim(self, dim=_reduced(dim, self._data.ndim), keepdim=keepdim)
 
     def _extreme(self, kind: str, dim: Any, keepdim: bool) -> Any:
         if dim is None:
@@ -721,8 +727,11 @@ class TensorMethods(MoreTensorMethods):
                 # a non-leaf in a graph: record the overwrite, so the old values get no gradient
                 self[...] = values
                 return self
+        from minigrad.views import writable
+
+        target = writable(self._data)  # an expanded tensor: PyTorch writes the shared memory
         with np.errstate(all="ignore"):  # a cast to float16 overflows to inf silently
-            self._data[...] = values
+            target[...] = values
         self._version[0] += 1  # type: ignore[attr-defined]
         return self
 

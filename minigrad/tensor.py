@@ -115,13 +115,10 @@ class Tensor(TensorMethods, ExtraMethods):
     _base: Tensor | None
 
     def __new__(cls, *args: Any) -> Tensor:
-        from minigrad.factories import as_array
+        from minigrad.legacy import legacy_new  # data or sizes, with PyTorch's errors
 
-        if len(args) == 1 and not isinstance(args[0], int):
-            arr = as_array(args[0], dtypes.get_default_dtype())
-        else:
-            arr = np.zeros(args or (0,), dtypes.get_default_dtype().np_type)  # Tensor(): [0]
-        return cls._make(arr)
+        t = legacy_new(dtypes.get_default_dtype(), args, strict=False)
+        return t if cls is Tensor else cls._make(t._data)
 
     @classmethod
     def _make(cls, arr: np.ndarray, node: Node | None = None) -> Tensor:

@@ -64,3 +64,17 @@ def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
     if not np.array_equal(where[order][found], wanted):
         return None
     return order[found]
+
+
+def writable(arr: np.ndarray) -> np.ndarray:
+    """`arr`, or a writable alias of the same memory when numpy marked it read-only (an
+    expanded view: `np.broadcast_to`); `arr` itself when its memory is not writable at all."""
+    if arr.flags.writeable:
+        return arr
+    owner = arr
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if not owner.flags.writeable or not owner.flags.c_contiguous:
+        return arr
+    offset = arr.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    return np.ndarray(arr.shape, arr.dtype, buffer=owner, offset=offset, strides=arr.strides)

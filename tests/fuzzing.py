@@ -27,8 +27,6 @@ KNOWN_IN_PROGRESS = {
     # (2) numpy's own exceptions for bad arguments (0-d dims, too many indices, read-only).
     "numpy-exceptions": r"minigrad: \w+Error: (\w+\(\): )?(axis \d+ is out of bounds for array"
     r"|too many indices for (array|tensor of dimension 0)|assignment destination is read-only)",
-    # (3) torch.Tensor(<a number>) is a TypeError in torch (construction, lead).
-    "Tensor-of-a-number": r"torch\.Tensor\(-?[\d.]+\)\n  minigrad: ok",
 }
 # Found by this fuzzer, not fixed yet (counted as "known" too; see the report).
 FOUND_NOT_FIXED = {

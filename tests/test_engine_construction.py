@@ -39,6 +39,25 @@ EXPRESSIONS = [
     "torch.tensor([300], dtype=torch.int8)",
     "torch.tensor([float('nan')], dtype=torch.int32)",
     "torch.tensor([1.4, 1.99], dtype=torch.float64) * torch.tensor(0.1, dtype=torch.float64)",
+    # the legacy constructors: data, sizes, a tensor, and PyTorch's errors for a lone number
+    "torch.Tensor(2.5)",
+    "torch.Tensor(True)",
+    "torch.Tensor(None)",
+    "torch.Tensor('a')",
+    "torch.Tensor(np.float32(2.5))",
+    "torch.Tensor(3).zero_()",
+    "torch.Tensor(2, 3).zero_()",
+    "torch.Tensor(-1)",
+    "torch.Tensor(2, 2.5)",
+    "torch.Tensor(1.0, 2.0)",
+    "torch.Tensor(torch.tensor(2))",
+    "torch.Tensor(torch.tensor([1.5, 2.5], dtype=torch.float64))",
+    "torch.FloatTensor(2.5)",
+    "torch.FloatTensor(torch.tensor(2))",
+    "torch.LongTensor(torch.tensor([1.5]))",
+    "torch.LongTensor(torch.tensor([3]))",
+    "torch.FloatTensor(2, 2).zero_()",
+    "torch.Tensor()",
 ]
 
 

@@ -223,3 +223,36 @@ def test_fill_and_zero_nodes_as_torch(line: str) -> None:
 def test_autograd_grad_applies_tensor_hooks_as_torch(program: str) -> None:
     """The gradient autograd.grad returns has been through the input's tensor hooks."""
     assert run_lines(minigrad, program) == run_lines(torch, program)
+
+
+@pytest.mark.parametrize(
+    "stmt",
+    ["x.add_(1)", "x.mul_(2)", "x.zero_()", "x[0, 0] = 7", "x.fill_(2)", "x.sum(0)", "x[0] = 7"]
+    + ["x[:, :3] = 1e-3", "x[...] = 2", "x[:, 1] = 5"],
+)
+def test_writing_an_expanded_tensor_as_torch(stmt: str) -> None:
+    # ops that read and write refuse overlapping memory; fills write the shared memory
+    def run(lib: Any) -> str:
+        a = lib.ones(3)
+        x = a.expand(2, 3)
+        try:
+            exec(stmt)
+        except RuntimeError as err:
+            return str(err)
+        return f"{a.tolist()} {x.tolist()}"
+
+    assert run(minigrad) == run(torch)
+
+
+@pytest.mark.parametrize("expr", ["x.sum(0)", "x.sum(-1, keepdim=True)", "x.mean(0)", "x.sum(1)"])
+def test_reducing_a_0d_tensor_over_dim_0_as_torch(expr: str) -> None:
+    def run(lib: Any) -> str:
+        x = lib.tensor(2.5, requires_grad=True)
+        try:
+            y = eval(expr)
+        except IndexError as err:
+            return str(err)
+        y.backward()
+        return f"{y} {x.grad}"
+
+    assert run(minigrad) == run(torch)
