@@ -46,12 +46,9 @@ PYODIDE = os.environ.get("MINIGRAD_LITE_PYODIDE", "")
 RUN_ALL_S = float(os.environ.get("MINIGRAD_LITE_TIMEOUT", "600"))
 # What cannot work in the browser, as the notebook must say it (in a `raises-exception` cell).
 SAYS_SO = {"05_common_errors": "No module named 'torch'"}  # real PyTorch has no Pyodide build
-# sklearn's digits targets are int32 on wasm32 (numpy's default int is 32-bit there), and
-# cross_entropy wants int64 targets, as torch does: lesson 6 must ask for dtype=torch.long.
-KNOWN = {
-    "06_training_a_network": "lesson 6 makes labels with torch.tensor(digits.target): int32 "
-    "under Pyodide; it needs dtype=torch.long (a notebook fix, then drop this entry)"
-}
+# What is expected to fail in the browser, by notebook (none today). Lesson 6 asks for
+# dtype=torch.long labels: sklearn's digits targets are int32 on wasm32 (numpy's default int).
+KNOWN: dict[str, str] = {}
 # The first code cell (the %pip install) has run: the time a student waits to start.
 FIRST_RAN_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets.find(
   c => c.model.type === 'code').model.executionCount !== null"""
