@@ -22,12 +22,13 @@ PYTEST := $(BIN)/python -m pytest tests notebooks --durations=5 \
 LITE_PORT ?= 8000
 TEST_PYODIDE := build/pyodide-0.27.7
 
-.PHONY: help setup lab test lint bench clean lite lite-serve
+.PHONY: help setup lab test lint bench clean lite lite-serve notebooks
 
 help:
 	@echo "make lab    set up .venv if needed, then start JupyterLab on notebooks/"
 	@echo "make test   set up .venv if needed, then ruff, mypy and pytest (tests/ + notebooks/)"
 	@echo "make bench  run benchmarks/run.py"
+	@echo "make notebooks  re-execute the course notebooks in place (after changing outputs)"
 	@echo "make lite   build the course as a static JupyterLite site in build/lite/"
 	@echo "make lite-serve  build it, then serve it on http://127.0.0.1:$(LITE_PORT)/"
 	@echo "make clean  remove .venv, build/ and caches"
@@ -81,6 +82,9 @@ lite: $(STAMP)
 lite-serve: lite
 	@echo "Serving build/lite/ on http://127.0.0.1:$(LITE_PORT)/ (Ctrl-C stops it)"
 	$(BIN)/python -m http.server $(LITE_PORT) --bind 127.0.0.1 --directory build/lite
+
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/execute.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
