@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from minigrad import dtypes
@@ -56,12 +55,7 @@ class Conv2d(Module):
 
     def reset_parameters(self) -> None:
         """PyTorch's default: kaiming_uniform_(a=√5) for W, U(-1/√fan_in, 1/√fan_in) for b."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        init._layer_default(self.weight, self.bias, zero_fan_draws=False)
 
     def forward(self, input: Tensor) -> Tensor:
         """conv2d(input, weight, bias)."""

@@ -163,3 +163,22 @@ def kaiming_normal_(
         nonlinearity: the nonlinearity that follows.
     """
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def _layer_default(weight: Any, bias: Any, zero_fan_draws: bool) -> None:
+    """PyTorch's default for Linear and ConvNd: kaiming_uniform_(a=√5) for the weight,
+    U(-1/√fan_in, 1/√fan_in) for the bias.
+
+    Args:
+        weight: the weight parameter.
+        bias: the bias parameter, or None.
+        zero_fan_draws: with fan_in 0, Linear still draws U(0, 0) (consuming the generator as
+            PyTorch's does); ConvNd draws nothing.
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is None:
+        return
+    fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+    if fan_in > 0 or zero_fan_draws:
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -49,11 +48,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """PyTorch's default init: kaiming_uniform_(a=√5) for W, U(-1/√fan_in, 1/√fan_in) for b."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._layer_default(self.weight, self.bias, zero_fan_draws=True)
 
     def forward(self, input: Tensor) -> Tensor:
         """x Wᵀ + b."""
