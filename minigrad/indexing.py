@@ -101,7 +101,7 @@ def getitem(t: Any, key: Any) -> Any:
             t = ops.unsqueeze(t, dim=dim)
             dim += 1
         elif isinstance(k, slice):
-            if (bare and dim == 0) or k.indices(t.shape[dim]) != (0, t.shape[dim], 1):
+            if (bare and dim == 0) or not _whole(k, t.shape[dim]):
                 t = ops.slice_(t, key=(full,) * dim + (k,))
             dim += 1
         else:
@@ -143,8 +143,15 @@ def check_basic(key: tuple[Any, ...], shape: tuple[int, ...]) -> None:
 
 
 def _slices_something(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
-    """True when some slice of `key` drops an element of its dimension of `shape`."""
-    return any(k.indices(n) != (0, n, 1) for k, n in zip(key, shape))
+    """False when every slice of `key` is written as a whole dimension: start None or 0, step
+    None or 1, stop None or past the end (PyTorch reads the numbers as written: `t[:, -3:]` of
+    a size-3 dim is still a slice, and so is `t[..., 1:]` of an empty one)."""
+    return not all(_whole(k, n) for k, n in zip(key, shape))
+
+
+def _whole(k: slice, n: int) -> bool:
+    """True for a slice written as all of a dimension of size n (`:`, `0:`, `:n`, `::1`)."""
+    return k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= n)
 
 
 def _out_of_range(k: int, dim: int, size: int, ndim: int) -> Exception:

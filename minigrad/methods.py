@@ -564,11 +564,20 @@ class TensorMethods(MoreTensorMethods):
         """Broadcast to a larger shape without copying (-1 keeps a size)."""
         target = list(shape_args(sizes))
         lead = len(target) - self._data.ndim
+        if self._data.ndim and -1 in target[: max(lead, 0)]:
+            i = target.index(-1)
+            message = (
+                "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                f"dimension {i}"
+            )
+            raise runtime("expand_size", message)
         for i, n in enumerate(self._data.shape):
             if target[lead + i] == -1:
                 target[lead + i] = n
             elif lead < 0 or (n != 1 and target[lead + i] != n):
                 raise runtime("expand_size", _expand_message(self, target, lead, i))
+        if any(n < 0 for n in target):  # PyTorch 2.13 multiplies the sizes before it checks them
+            raise runtime("expand_size", "numel: integer multiplication overflow")
         return ops.expand(self, shape=tuple(target))
 
     def expand_as(self, other: Any) -> Tensor:

@@ -256,3 +256,37 @@ def test_reducing_a_0d_tensor_over_dim_0_as_torch(expr: str) -> None:
         return f"{y} {x.grad}"
 
     assert run(minigrad) == run(torch)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "T.tensor(2.0).expand(2, -1)",
+        "T.tensor(2.0).expand(-2, 2)",
+        "T.ones(3).expand(-1, 3)",
+        "T.ones(3).expand(2, -5, 3)",
+        "T.ones(1, 3).expand(-2, 3)",
+        "T.ones(1, 3).expand(2, -2)",
+        "T.ones(1, 3).expand(-1, -1).shape",
+    ],
+)
+def test_expand_with_negative_sizes_as_torch(expr: str) -> None:
+    def run(lib: Any) -> str:
+        try:
+            return str(eval(expr, {"T": lib}))
+        except RuntimeError as err:
+            return str(err)
+
+    assert run(minigrad) == run(torch)
+
+
+@pytest.mark.parametrize("shape", [(2, 0), (2, 3)])
+@pytest.mark.parametrize(
+    "key", ["[..., 1:]", "[..., 0:]", "[..., :5]", "[:, 2:3]", "[0:, :]", "[:, -3:]", "[:, 3:]"]
+)
+def test_whole_slices_are_aliases_as_torch(shape: tuple[int, ...], key: str) -> None:
+    def name(lib: Any) -> str:
+        x = lib.ones(shape, requires_grad=True) * 1
+        return str(eval("x" + key, {"x": x}).grad_fn.name())
+
+    assert name(minigrad) == name(torch)
