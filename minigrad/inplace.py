@@ -53,7 +53,8 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
             f"{_type_word(t)}",
         )
     check_overlap(t)
-    np.copyto(t._data, result._data, casting="unsafe")
+    # an expanded array without overlap (np.broadcast_to of a 0-d one) is read-only in numpy
+    np.copyto(views.writable(t._data), result._data, casting="unsafe")
     t._version[0] += 1
     if node is not None:
         base = t._base

@@ -290,3 +290,15 @@ def test_whole_slices_are_aliases_as_torch(shape: tuple[int, ...], key: str) -> 
         return str(eval("x" + key, {"x": x}).grad_fn.name())
 
     assert name(minigrad) == name(torch)
+
+
+def test_in_place_on_a_gradient_of_a_0d_tensor_as_torch() -> None:
+    # autograd.grad of a 0-d output is an expanded 0-d array (read-only in numpy): torch writes
+    def run(lib: Any) -> str:
+        a = lib.tensor(-2.0, requires_grad=True)
+        b = a * 3
+        (g,) = lib.autograd.grad(b.sum(), b, create_graph=True)
+        g.div_(2.0)
+        return repr(g)
+
+    assert run(minigrad) == run(torch)
