@@ -96,20 +96,23 @@ MULTI_VIEW_NODES = frozenset({"SplitBackward0", "SplitWithSizesBackward0"})
 
 
 def rebase_views(base: Tensor) -> None:
-    """After an in-place change: each live view of a non-leaf base is AsStridedBackward0 of it.
+    """After an in-place change: each live view of a base that requires grad is
+    AsStridedBackward0 of it (of its AccumulateGrad for a leaf, as PyTorch regenerates views of
+    a leaf changed under no_grad or through `leaf.detach()`).
 
     PyTorch regenerates a view's grad_fn when it is next read; minigrad does it at once (the
-    same names and gradients). Views of a leaf that requires grad (changed under no_grad, as an
-    optimizer does) keep their history.
+    same names and gradients).
     """
-    if not base._requires_grad or base.grad_fn is None:
+    base = views.origin(base)  # `leaf.detach()` shares the leaf's memory and its views
+    if not base._requires_grad:
         return
     for v in views.live(base):
         if v.grad_fn is not None and v.grad_fn.name() in MULTI_VIEW_NODES:
             continue  # PyTorch does not regenerate these: their backward raises its error
         index = views.positions(v._data, base._data)
         if index is not None:
-            node = AsStridedBackward0(((base.grad_fn, 0),))
+            edge = base.grad_fn if base.grad_fn is not None else accumulator(base)
+            node = AsStridedBackward0(((edge, 0),))
             node._index, node._shape = index, tuple(base._data.shape)
             node._out_ref = weakref.ref(v)
             v.grad_fn, v._requires_grad = node, True

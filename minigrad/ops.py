@@ -118,11 +118,12 @@ mul = defop(
 div = defop(
     "div",
     np.true_divide,
-    (lambda g, out, x, y: g / y, lambda g, out, x, y: -g * x / (y * y)),
+    # PyTorch's div_tensor_other_backward: -grad * ((self / other) / other), the same roundings
+    (lambda g, out, x, y: g / y, lambda g, out, x, y: -g * ((x / y) / y)),
     saves="OS",
     float_op=True,
     quiet=True,
-    rule="grad_self = grad / other; grad_other = -grad * self / other²",
+    rule="grad_self = grad / other; grad_other = -grad * ((self / other) / other)",
 )
 neg = defop(
     "neg",
@@ -256,10 +257,24 @@ tanh = defop(
     float_op=True,
     rule="grad_self = grad * (1 - result²)",
 )
+sigmoid_backward: OpDef = (
+    defop(  # sigmoid's gradient as one op: SigmoidBackwardBackward0, as PyTorch
+        "sigmoid_backward",
+        lambda g, out: g * (1 - out) * out,  # PyTorch's order: the same bits as its kernel
+        (
+            lambda gg, o, g, out: sigmoid_backward(gg, out),
+            lambda gg, o, g, out: gg * g * (1 - 2 * out),
+        ),
+        node="SigmoidBackwardBackward0",
+        saves="SS",
+        rule="grad_grad = grad * (1 - result) * result; "
+        "grad_result = grad * grad_grad * (1 - 2 * result)",
+    )
+)
 sigmoid = defop(
     "sigmoid",
     lambda x: 0.5 * (1 + np.tanh(0.5 * x)),  # no overflow for large |x|
-    (lambda g, out, x: g * (1 - out) * out,),  # PyTorch's order: the same bits as its kernel
+    (lambda g, out, x: sigmoid_backward(g, out),),
     saves_out=True,
     float_op=True,
     rule="grad_self = grad * (1 - result) * result",

@@ -481,6 +481,10 @@ class Tensor(TensorMethods, ExtraMethods):
         """The same data (shared memory and version counter), cut off from the graph."""
         t = Tensor._make(self._data)
         t._version = self._version
+        if self._requires_grad:  # an in-place change through t regenerates self's views
+            from minigrad import views
+
+            views.detached(t, self)
         return t
 
     def detach_(self) -> Tensor:

@@ -32,6 +32,29 @@ def track(view: Any, base: Any) -> None:
     refs.append(weakref.ref(view))
 
 
+# id(detached) -> weak references to (the detached tensor, the tensor it was detached from)
+_ORIGINS: dict[int, tuple[weakref.ref[Any], weakref.ref[Any]]] = {}
+
+
+def detached(t: Any, source: Any) -> None:
+    """Remember that `t` is `source.detach()` (the same memory and version counter)."""
+    if len(_ORIGINS) >= 4096:
+        for k in [k for k, (a, b) in _ORIGINS.items() if a() is None or b() is None]:
+            del _ORIGINS[k]
+    _ORIGINS[id(t)] = (weakref.ref(t), weakref.ref(source))
+
+
+def origin(t: Any) -> Any:
+    """The tensor `t` was detached from (its base when that was a view), else `t` itself."""
+    entry = _ORIGINS.get(id(t))
+    if entry is None or entry[0]() is not t:
+        return t
+    source = entry[1]()
+    if source is None:
+        return t
+    return source._base if source._base is not None else source
+
+
 def live(base: Any) -> list[Any]:
     """The views of `base` still alive (Tensors sharing its memory)."""
     entry = _VIEWS.get(id(base))

@@ -22,14 +22,8 @@ import numpy as np
 # program whose first mismatch matches is counted as "known", not failing) or a normalisation
 # named in the code. The lead removes entries as the fixes merge.
 KNOWN_IN_PROGRESS: dict[str, str | None] = {}
-# Found by this fuzzer, not fixed yet (counted as "known" too; see the report).
-FOUND_NOT_FIXED = {
-    # create_graph records the rule's own ops (MulBackward0) where torch has one node per rule
-    # (SigmoidBackwardBackward0), or a different but equal formula (Div for Mul)
-    "create_graph-rule-nodes": r"create_graph=True\)\n  t\d+: (grad_fn|next): ",
-    # in-place on `leaf.detach()`: torch rebases the leaf's views (AsStridedBackward0)
-    "detach-inplace-rebase": r"_\(.*\)\n  t\d+: grad_fn: '\w+' != 'AsStridedBackward0'",
-}
+# Found by this fuzzer, not fixed yet (counted as "known" too; see the report): none open.
+FOUND_NOT_FIXED: dict[str, str] = {}
 # Deliberate, documented differences (README "Fidelity: the fuzzer").
 SKIPPED_ERRORS = ("AttributeError",)  # a name minigrad lacks: the program is skipped, counted
 

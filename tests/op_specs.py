@@ -164,7 +164,7 @@ OP_SPECS: list[OpSpec] = [
     _unary("sin", lambda L, x: L.sin(x), ("sin",)),
     _unary("cos", lambda L, x: x.cos(), ("cos",)),
     _unary("tanh", lambda L, x: x.tanh(), ("tanh", "tanh_backward")),
-    _unary("sigmoid", lambda L, x: L.sigmoid(x), ("sigmoid",)),
+    _unary("sigmoid", lambda L, x: L.sigmoid(x), ("sigmoid", "sigmoid_backward")),
     _unary("relu", lambda L, x: x.relu(), ("relu", "threshold_backward")),
     _unary("abs", lambda L, x: x.abs(), ("abs", "sgn")),
     _unary("clamp", lambda L, x: x.clamp(-0.5, 0.5), ("clamp",)),

@@ -302,3 +302,19 @@ def test_in_place_on_a_gradient_of_a_0d_tensor_as_torch() -> None:
         return repr(g)
 
     assert run(minigrad) == run(torch)
+
+
+@pytest.mark.parametrize(
+    "change", ["with T.no_grad(): a.add_(1)", "a.detach().clamp_(-1, 1)", "b.detach().mul_(2)"]
+)
+def test_views_regenerate_after_a_change_of_their_base_as_torch(change: str) -> None:
+    # a view of a leaf (or of b) changed under no_grad or through .detach() is AsStridedBackward0
+    def run(lib: Any) -> str:
+        a = lib.ones(2, 3, requires_grad=True)
+        b = a * 1
+        v, w = a[0, 1], b[1]
+        exec(change, {"T": lib, "a": a, "b": b})
+        (v + w.sum()).backward()
+        return f"{v.grad_fn.name()} {w.grad_fn.name()} {a.grad}"
+
+    assert run(minigrad) == run(torch)
