@@ -192,7 +192,9 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         check_basic(_expand_ellipsis(key, t.ndim), tuple(t.shape))  # before the leaf checks
         region = t._data[key]  # a copy into an expanded region would write one element twice
         strides = getattr(region, "strides", ())
-        if any(st == 0 and n > 1 for n, st in zip(np.shape(region), strides)):
+        if np.size(region) and any(st == 0 and n > 1 for n, st in zip(np.shape(region), strides)):
+            if is_grad_enabled():
+                check_inplace(t)  # PyTorch's leaf errors come first
             raise runtime("internal_overlap", OVERLAP, tensor=t)
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view

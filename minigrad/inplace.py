@@ -184,7 +184,11 @@ OVERLAP = (
 def check_overlap(t: Tensor) -> None:
     """PyTorch's error for writing into an expanded tensor (elements sharing memory)."""
     arr = t._data
-    if not arr.flags.writeable and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape)):
+    if (
+        arr.size
+        and not arr.flags.writeable
+        and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape))
+    ):
         raise runtime("internal_overlap", OVERLAP, tensor=t)
 
 

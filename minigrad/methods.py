@@ -571,11 +571,12 @@ class TensorMethods(MoreTensorMethods):
                 f"dimension {i}"
             )
             raise runtime("expand_size", message)
+        asked = list(target)  # the messages quote the sizes as given, -1 included
         for i, n in enumerate(self._data.shape):
             if target[lead + i] == -1:
                 target[lead + i] = n
             elif lead < 0 or (n != 1 and target[lead + i] != n):
-                raise runtime("expand_size", _expand_message(self, target, lead, i))
+                raise runtime("expand_size", _expand_message(self, asked, lead, i))
         if any(n < 0 for n in target):  # PyTorch 2.13 multiplies the sizes before it checks them
             raise runtime("expand_size", "numel: integer multiplication overflow")
         return ops.expand(self, shape=tuple(target))
