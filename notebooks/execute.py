@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
@@ -25,6 +26,24 @@ def _relative(text: str) -> str:
     return text.replace(site + "/", "site-packages/").replace(str(ROOT) + "/", "")
 
 
+def _merged(outputs: list[Any]) -> list[Any]:
+    """Consecutive stream outputs of one stream joined, as JupyterLab shows them (how many
+    chunks a cell's prints arrive in depends on timing)."""
+    merged: list[Any] = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and out.get("output_type") == "stream"
+            and last.get("output_type") == "stream"
+            and last.get("name") == out.get("name")
+        ):
+            last["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path: Path) -> None:
     """Run every cell of the notebook at `path` and write it back with relative paths."""
     nb = nbformat.read(path, as_version=4)
@@ -32,6 +51,8 @@ def execute(path: Path) -> None:
         nb, {"metadata": {"path": str(path.parent)}}
     )
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell["outputs"] = _merged(cell["outputs"])
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 out["traceback"] = [_relative(line) for line in out["traceback"]]
