@@ -190,9 +190,8 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     key = _plain_key(key)
     if not any(isinstance(k, np.ndarray) for k in key):
         check_basic(_expand_ellipsis(key, t.ndim), tuple(t.shape))  # before the leaf checks
-        region = t._data[key]  # a copy into an expanded region would write one element twice
-        strides = getattr(region, "strides", ())
-        if np.size(region) and any(st == 0 and n > 1 for n, st in zip(np.shape(region), strides)):
+        # a copy into an expanded region would write one element twice
+        if views.overlaps(t._data[key]):
             if is_grad_enabled():
                 check_inplace(t)  # PyTorch's leaf errors come first
             raise runtime("internal_overlap", OVERLAP, tensor=t)

@@ -183,12 +183,7 @@ OVERLAP = (
 
 def check_overlap(t: Tensor) -> None:
     """PyTorch's error for writing into an expanded tensor (elements sharing memory)."""
-    arr = t._data
-    if (
-        arr.size
-        and not arr.flags.writeable
-        and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape))
-    ):
+    if not t._data.flags.writeable and views.overlaps(t._data):
         raise runtime("internal_overlap", OVERLAP, tensor=t)
 
 

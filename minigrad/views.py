@@ -63,6 +63,15 @@ def live(base: Any) -> list[Any]:
     return [v for v in (r() for r in entry[1]) if v is not None and v._base is base]
 
 
+def overlaps(arr: Any) -> bool:
+    """Whether two elements of `arr` share one memory location (an expanded array: stride 0)."""
+    return (
+        isinstance(arr, np.ndarray)
+        and arr.size > 0
+        and any(step == 0 and n > 1 for n, step in zip(arr.shape, arr.strides))
+    )
+
+
 def _offsets(arr: np.ndarray) -> np.ndarray:
     """Each element's byte offset from the array's first element."""
     off = np.zeros(arr.shape, np.int64)
