@@ -451,6 +451,8 @@ def fit(g: Any, inp: Any) -> Any:
 
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum `g` (a Tensor or an array) over the dimensions that broadcasting added or stretched."""
+    if not shape:  # PyTorch's sum_to: a 0-d target is a full sum (SumBackward0)
+        return g.sum() if isinstance(g, Tensor) else np.asarray(g.sum())
     lead = g.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1

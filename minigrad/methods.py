@@ -408,9 +408,12 @@ class TensorMethods(MoreTensorMethods):
             return getattr(ops, "maximum" if kind == "max" else "minimum")(self, dim)
         d = _dims(dim, self._data.ndim)[0]
         pick = np.argmax if kind == "max" else np.argmin
-        indices = pick(self._data, axis=d).astype(np.int64)
+        if self._data.ndim == 0:  # dim 0 (or -1) of a 0-d tensor: the element itself
+            indices = idx = np.zeros((), np.int64)
+        else:
+            indices = pick(self._data, axis=d).astype(np.int64)
+            idx = np.expand_dims(indices, d) if keepdim else indices
         values = getattr(ops, kind + "_dim")(self, dim=d, keepdim=keepdim, indices=indices)
-        idx = np.expand_dims(indices, d) if keepdim else indices
         return return_type(kind, values, type(values)._make(idx))
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:

@@ -90,14 +90,14 @@ sub = defop(
 add_alpha = defop(  # add(x, y, alpha=a): still one AddBackward0 node, as in PyTorch
     "add_alpha",
     lambda x, y, alpha: np.add(x, np.multiply(y, alpha, dtype=np.result_type(y))),
-    (lambda g, out, x, y, alpha: g, lambda g, out, x, y, alpha: g * alpha),
+    (lambda g, out, x, y, alpha: g, lambda g, out, x, y, alpha: mul_scalar(g, other=alpha)),
     node="AddBackward0",
     rule="grad_self = grad; grad_other = grad * alpha",
 )
 sub_alpha = defop(
     "sub_alpha",
     lambda x, y, alpha: np.subtract(x, np.multiply(y, alpha, dtype=np.result_type(y))),
-    (lambda g, out, x, y, alpha: g, lambda g, out, x, y, alpha: -g * alpha),
+    (lambda g, out, x, y, alpha: g, lambda g, out, x, y, alpha: mul_scalar(-g, other=alpha)),
     node="SubBackward0",
     rule="grad_self = grad; grad_other = -grad * alpha",
 )
@@ -125,6 +125,35 @@ div = defop(
     quiet=True,
     rule="grad_self = grad / other; grad_other = -grad * ((self / other) / other)",
 )
+add_scalar = defop(  # `x + 1` inside PyTorch's C++ formulas: add.Scalar
+    "add_scalar",
+    lambda x, other: np.add(x, other),
+    (lambda g, out, x, other: g,),
+    node="AddBackward1",
+    rule="grad_self = grad",
+)
+sub_scalar = defop(  # `exponent - 1` inside PyTorch's C++ formulas: sub.Scalar
+    "sub_scalar",
+    lambda x, other: np.subtract(x, other),
+    (lambda g, out, x, other: g,),
+    node="SubBackward1",
+    rule="grad_self = grad",
+)
+mul_scalar: OpDef = defop(  # `grad * 2.0` inside PyTorch's C++ formulas: the mul.Scalar overload
+    "mul_scalar",
+    lambda x, other: np.multiply(x, other),
+    (lambda g, out, x, other: mul_scalar(g, other=other),),
+    node="MulBackward1",
+    rule="grad_self = grad * other",
+)
+div_scalar: OpDef = defop(  # `grad / n` inside PyTorch's C++ formulas (mean's): div.Scalar
+    "div_scalar",
+    lambda x, other: np.true_divide(x, other),
+    (lambda g, out, x, other: div_scalar(g, other=other),),
+    node="DivBackward1",
+    quiet=True,
+    rule="grad_self = grad / other",
+)
 neg = defop(
     "neg",
     np.negative,
@@ -134,7 +163,7 @@ neg = defop(
 reciprocal = defop(
     "reciprocal",
     np.reciprocal,
-    (lambda g, out, x: -g * out * out,),
+    (lambda g, out, x: -g * (out * out),),
     saves_out=True,
     float_op=True,
     quiet=True,
@@ -145,17 +174,17 @@ reciprocal = defop(
 def _pow_backward(g: Tensor, out: Any, x: Tensor, exponent: float) -> Tensor:
     if exponent == 0:
         return zeros_of(x, g)
-    return g * exponent * x ** (exponent - 1)
+    return g * mul_scalar(x ** (exponent - 1), other=exponent)
 
 
 def _pow_exponent_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
     # d/dy x^y = x^y ln x, taken as 0 where x == 0 and y >= 0 (as PyTorch does)
-    return where(g * out * log(x), 0.0, condition=~((raw(x) == 0) & (raw(y) >= 0)))
+    return g * where(0.0, out * log(x), condition=(raw(x) == 0) & (raw(y) >= 0))
 
 
 def _pow_base_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
     # 0 where the exponent is 0, as PyTorch masks it (this matters for second derivatives)
-    return where(g * y * x ** (y - 1), 0.0, condition=raw(y) != 0)
+    return where(0.0, g * (y * x ** sub_scalar(y, other=1)), condition=raw(y) == 0)
 
 
 pow_scalar = defop(
@@ -180,7 +209,7 @@ pow_tensor = defop(
 pow_scalar_base = defop(
     "pow_scalar_base",
     lambda x, base: np.power(base, x),
-    (lambda g, out, x, base: g * out * float(np.log(base)),),
+    (lambda g, out, x, base: g * mul_scalar(out, other=float(np.log(base))),),
     node="PowBackward2",
     saves="S",  # PyTorch saves the exponent tensor and the result
     saves_out=True,
@@ -210,7 +239,7 @@ log = defop(
 sqrt = defop(
     "sqrt",
     np.sqrt,
-    (lambda g, out, x: g / (2 * out),),
+    (lambda g, out, x: g / mul_scalar(out, other=2),),
     saves_out=True,
     float_op=True,
     quiet=True,
@@ -227,7 +256,7 @@ sin = defop(
 cos: OpDef = defop(
     "cos",
     np.cos,
-    (lambda g, out, x: -g * sin(x),),
+    (lambda g, out, x: g * -sin(x),),
     saves="S",
     float_op=True,
     rule="grad_self = -grad * sin(self)",
@@ -241,13 +270,17 @@ def _one_minus_square(out: np.ndarray) -> np.ndarray:
     return 1 - out * out
 
 
-tanh_backward = defop(  # tanh's gradient as one op, so create_graph records TanhBackwardBackward0
+# tanh's gradient as one op, so create_graph records TanhBackwardBackward0
+tanh_backward: OpDef = defop(
     "tanh_backward",
     lambda g, out: g * _one_minus_square(out),
-    (lambda gg, o, g, out: gg * (1 - out * out), lambda gg, o, g, out: -2 * gg * g * out),
+    (
+        lambda gg, o, g, out: tanh_backward(gg, out),
+        lambda gg, o, g, out: gg * (mul_scalar(out, other=-2) * g),
+    ),
     node="TanhBackwardBackward0",
     saves="OS",
-    rule="grad_grad = grad * (1 - result²); grad_result = -2 * grad * grad_grad * result",
+    rule="grad_grad = grad * (1 - result²); grad_result = grad * (-2 * result * grad_grad)",
 )
 tanh = defop(
     "tanh",
@@ -263,7 +296,7 @@ sigmoid_backward: OpDef = (
         lambda g, out: g * (1 - out) * out,  # PyTorch's order: the same bits as its kernel
         (
             lambda gg, o, g, out: sigmoid_backward(gg, out),
-            lambda gg, o, g, out: gg * g * (1 - 2 * out),
+            lambda gg, o, g, out: gg * g * add_scalar(mul_scalar(out, other=-2), other=1),
         ),
         node="SigmoidBackwardBackward0",
         saves="SS",
@@ -289,7 +322,7 @@ threshold_backward = defop(  # relu's gradient as an op: ThresholdBackwardBackwa
 )
 relu = defop(
     "relu",
-    lambda x: np.maximum(x, 0, dtype=x.dtype),
+    lambda x: clip(x, np.zeros((), x.dtype)),
     (lambda g, out, x: threshold_backward(g, out),),
     saves_out=True,
     rule="grad_self = grad * (result > 0)",
@@ -309,6 +342,12 @@ absolute = defop(
 )
 
 
+def clip(x: np.ndarray, lo: Any = None, hi: Any = None) -> np.ndarray:
+    """np.clip with PyTorch's clamp at a bound: x stays unless beyond it (-0 stays -0)."""
+    out = np.clip(x, lo, hi)
+    return np.where(x == out, x, out)
+
+
 def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:  # noqa: A002 - torch's names
     values = raw(x)
     keep = np.ones(values.shape, bool)
@@ -321,36 +360,38 @@ def _clamp_mask(x: Any, min: Any, max: Any) -> np.ndarray:  # noqa: A002 - torch
 
 clamp = defop(
     "clamp",
-    lambda x, min=None, max=None: np.clip(x, min, max),  # noqa: A006 - torch's argument names
-    (lambda g, out, x, min=None, max=None: g * _clamp_mask(x, min, max),),  # noqa: A006
+    lambda x, min=None, max=None: clip(x, min, max),  # noqa: A006 - torch's argument names
+    (lambda g, out, x, min=None, max=None: where(g, 0.0, condition=_clamp_mask(x, min, max)),),  # noqa: A006
     node="ClampBackward1",
     saves="S",
     rule="grad_self = grad where min <= self <= max, else 0",
 )
-where = defop(
+where: OpDef = defop(
     "where",
     lambda x, y, condition: np.where(condition, x, y),
     (
-        lambda g, out, x, y, condition: g * condition,
-        lambda g, out, x, y, condition: g * ~condition,
+        lambda g, out, x, y, condition: where(g, 0.0, condition=condition),
+        lambda g, out, x, y, condition: where(0.0, g, condition=condition),
     ),
     saves_attrs=True,  # PyTorch saves the condition
     rule="grad_self = grad where condition, else 0; grad_other = grad where not condition",
 )
 
 
-def _share(x: Any, y: Any, wins: Any) -> np.ndarray:
-    """1 where `x` wins, 1/2 on ties, 0 where it loses (PyTorch splits ties evenly)."""
+def _share(g: Any, x: Any, y: Any, loses: Any) -> Any:
+    """`g` halved where x ties y, 0 where x loses (PyTorch's `where(self == other, grad / 2,
+    grad).masked_fill_(self < other, 0)` for maximum); nan never loses."""
     xv, yv = raw(x), raw(y)
-    return np.where(xv == yv, 0.5, wins(xv, yv)).astype(xv.dtype)
+    halved = where(div_scalar(g, other=2), g, condition=xv == yv)
+    return OPS["masked_fill"](halved, mask=loses(xv, yv), value=0)
 
 
 maximum = defop(
     "maximum",
     np.maximum,
     (
-        lambda g, out, x, y: g * _share(x, y, np.greater),
-        lambda g, out, x, y: g * _share(y, x, np.greater),
+        lambda g, out, x, y: _share(g, x, y, np.less),
+        lambda g, out, x, y: _share(g, y, x, np.less),
     ),
     saves="SS",
     rule="grad_self = grad where self > other; grad_other = grad where other > self (ties: half)",
@@ -359,8 +400,8 @@ minimum = defop(
     "minimum",
     np.minimum,
     (
-        lambda g, out, x, y: g * _share(x, y, np.less),
-        lambda g, out, x, y: g * _share(y, x, np.less),
+        lambda g, out, x, y: _share(g, x, y, np.greater),
+        lambda g, out, x, y: _share(g, y, x, np.greater),
     ),
     saves="SS",
     rule="grad_self = grad where self < other; grad_other = grad where other < self (ties: half)",
@@ -383,9 +424,9 @@ clone = defop(
 
 def _expand_back(g: Any, x: Any, dim: tuple[int, ...], keepdim: bool) -> Any:
     """Put the reduced dimensions back (size 1) so `g` broadcasts against `x`."""
-    if not keepdim:
-        shape = [1 if i in dim else n for i, n in enumerate(x.shape)]
-        g = g.reshape(tuple(shape))
+    if not keepdim and x.ndim:  # PyTorch's sum_backward: one unsqueeze per dim, in order
+        for d in sorted(dim):
+            g = unsqueeze(g, dim=d)
     return expand(g, shape=tuple(x.shape))
 
 
@@ -393,6 +434,10 @@ def _add_up(x: Any, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
     """np.sum without its Python wrapper (the same reduction: np.sum calls np.add.reduce)."""
     reduce: Any = np.add.reduce  # numpy's stubs type keepdims as a literal
     return reduce(x, axis=dim, dtype=dtype, keepdims=keepdim)
+
+
+def _numel(x: Any) -> int:
+    return int(np.prod(x.shape, dtype=np.int64))
 
 
 def _count(x: Any, dim: tuple[int, ...]) -> int:
@@ -416,7 +461,7 @@ sum_dim = defop(
 mean = defop(
     "mean",
     lambda x: np.divide(_add_up(x), x.size),  # np.mean would warn on empty input
-    (lambda g, out, x: expand(g, shape=tuple(x.shape)) / max(int(np.prod(x.shape)), 1),),
+    (lambda g, out, x: div_scalar(expand(g, shape=tuple(x.shape)), other=max(_numel(x), 1)),),
     node="MeanBackward0",
     quiet=True,  # the mean of nothing is nan, silently, as in PyTorch
     rule="grad_self = grad / numel, expanded to self's shape",
@@ -424,7 +469,11 @@ mean = defop(
 mean_dim = defop(
     "mean_dim",
     lambda x, dim, keepdim: np.divide(_add_up(x, dim, keepdim), _count(x, dim)),
-    (lambda g, out, x, dim, keepdim: _expand_back(g, x, dim, keepdim) / _count(x, dim),),
+    (
+        lambda g, out, x, dim, keepdim: div_scalar(
+            _expand_back(g, x, dim, keepdim), other=_count(x, dim)
+        ),
+    ),
     node="MeanBackward1",
     quiet=True,
     rule="grad_self = grad / n, expanded along the averaged dims to self's shape",
@@ -432,19 +481,28 @@ mean_dim = defop(
 
 
 def _evenly(g: Any, out: Any, x: Any) -> Any:
-    mask = raw(x) == raw(out)
-    return g * (mask / mask.sum(dtype=np_dtype(x)))
+    """PyTorch's evenly_distribute_backward: zeros, filled with grad / count where self equals
+    the result (where self is nan, when the result is)."""
+    xv, ov = raw(x), raw(out)
+    mask = np.isnan(xv) if np.isnan(ov) else xv == ov
+    count = const(np.asarray(np.count_nonzero(mask), np.int64), g)
+    return OPS["masked_fill_tensor"](zeros_of(x, g), g / count, mask=mask)
 
 
 def _pick(x: np.ndarray, dim: int, keepdim: bool, indices: np.ndarray) -> np.ndarray:
+    if x.ndim == 0:  # max(0) of a 0-d tensor: the tensor itself
+        return x.copy()
     picked = np.take_along_axis(x, np.expand_dims(indices, dim), axis=dim)
     return picked if keepdim else np.squeeze(picked, dim)
 
 
 def _pick_backward(g: Any, out: Any, x: Any, dim: int, keepdim: bool, indices: Any) -> Any:
-    mask = np.zeros(tuple(x.shape), np_dtype(x))
-    np.put_along_axis(mask, np.expand_dims(indices, dim), 1, axis=dim)
-    return (g if keepdim else unsqueeze(g, dim=dim)) * mask
+    """PyTorch's value_selecting_reduction_backward: zeros, scattered with grad at indices."""
+    if x.ndim:  # the saved indices never keep the reduced dim
+        indices = np.expand_dims(indices, dim)
+        if not keepdim:
+            g = unsqueeze(g, dim=dim)
+    return OPS["scatter"](zeros_of(x, g), g, dim=dim, index=indices)
 
 
 max_all = defop(
@@ -496,6 +554,8 @@ def _mm_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             f"{y.shape[0]}x{y.shape[1]})",
             shapes=[x.shape, y.shape],
         )
+    if x.shape[1] == 1:  # an outer product: plain products, so 0 * -2 is -0 as in PyTorch
+        return np.multiply(x, y)
     return x @ y
 
 
@@ -532,10 +592,38 @@ def _bmm_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return x @ y
 
 
-mm: OpDef = defop(
+def _column_major(a: Any) -> bool:
+    """PyTorch's test in mm's backward: a matrix laid out column by column (a transpose)."""
+    arr = raw(a)
+    if not isinstance(arr, np.ndarray) or arr.ndim != 2:
+        return False
+    size = arr.itemsize
+    return arr.strides[0] == size and arr.strides[1] == arr.shape[0] * size
+
+
+def _mat1_backward(g: Any, y: Any, column_major: bool) -> Any:
+    """PyTorch's mm_mat1_backward: grad @ mat2ᵀ, as (mat2 @ gradᵀ)ᵀ for a column-major mat1."""
+    return t(mm(y, t(g))) if column_major else mm(g, t(y))
+
+
+def _mat2_backward(g: Any, x: Any, column_major: bool) -> Any:
+    """PyTorch's mm_mat2_backward: mat1ᵀ @ grad, as (gradᵀ @ mat1)ᵀ for a column-major mat2."""
+    return t(mm(t(g), x)) if column_major else mm(t(x), g)
+
+
+def mm(x: Any, y: Any) -> Any:
+    """The mm op, told which operands are column-major (their gradients are computed
+    transposed, as PyTorch computes them, which shows in a create_graph graph)."""
+    return mm_op(x, y, layout=(_column_major(x), _column_major(y)))
+
+
+mm_op: OpDef = defop(
     "mm",
-    _mm_forward,
-    (lambda g, out, x, y: mm(g, t(y)), lambda g, out, x, y: mm(t(x), g)),
+    lambda x, y, layout=(False, False): _mm_forward(x, y),
+    (
+        lambda g, out, x, y, layout=(False, False): _mat1_backward(g, y, layout[0]),
+        lambda g, out, x, y, layout=(False, False): _mat2_backward(g, x, layout[1]),
+    ),
     saves="OO",
     rule="grad_self = grad @ mat2ᵀ; grad_mat2 = selfᵀ @ grad",
 )
@@ -550,7 +638,7 @@ mv: OpDef = defop(
     "mv",
     _mv_forward,
     (
-        lambda g, out, x, y: mm(g.reshape((-1, 1)), y.reshape((1, -1))),
+        lambda g, out, x, y: g.reshape((-1, 1)) * y,  # PyTorch's grad.outer(vec)
         lambda g, out, x, y: mv(t(x), g),
     ),
     saves="OO",
@@ -566,13 +654,20 @@ bmm: OpDef = defop(
     saves="OO",
     rule="grad_self = grad @ mat2ᵀ (per batch); grad_mat2 = selfᵀ @ grad",
 )
-addmm = defop(
+
+
+def addmm(b: Any, x: Any, y: Any) -> Any:
+    """The addmm op, told which matrices are column-major (see `mm`)."""
+    return addmm_op(b, x, y, layout=(_column_major(x), _column_major(y)))
+
+
+addmm_op: OpDef = defop(
     "addmm",
-    lambda b, x, y: b + _mm_forward(x, y),
+    lambda b, x, y, layout=(False, False): b + _mm_forward(x, y),
     (
-        lambda g, out, b, x, y: g,
-        lambda g, out, b, x, y: mm(g, t(y)),
-        lambda g, out, b, x, y: mm(t(x), g),
+        lambda g, out, b, x, y, layout=(False, False): g,
+        lambda g, out, b, x, y, layout=(False, False): _mat1_backward(g, y, layout[0]),
+        lambda g, out, b, x, y, layout=(False, False): _mat2_backward(g, x, layout[1]),
     ),
     saves="-OO",
     rule="grad_bias = grad; grad_mat1 = grad @ mat2ᵀ; grad_mat2 = mat1ᵀ @ grad",
@@ -621,17 +716,27 @@ unsafe_view = defop(
     (lambda g, out, x, shape: g.reshape(tuple(x.shape)),),
     rule="grad_self = grad reshaped to self's shape",
 )
+
+
+def _unsqueeze_to(g: Any, x: Any, dims: Any = None) -> Any:
+    """PyTorch's unsqueeze_to: `g` unsqueezed at each of `dims` (all dims) where `x` has size 1."""
+    for d in range(x.ndim) if dims is None else dims:
+        if x.shape[d] == 1:
+            g = unsqueeze(g, dim=d)
+    return g
+
+
 squeeze = defop(
     "squeeze",
     lambda x: np.squeeze(x),
-    (lambda g, out, x: g.reshape(tuple(x.shape)),),
+    (lambda g, out, x: _unsqueeze_to(g, x),),
     view=True,
     rule="grad_self = grad reshaped to self's shape",
 )
 squeeze_dim = defop(
     "squeeze_dim",
     lambda x, dim: np.squeeze(x, dim) if x.shape[dim] == 1 else x.view(),
-    (lambda g, out, x, dim: g.reshape(tuple(x.shape)),),
+    (lambda g, out, x, dim: _unsqueeze_to(g, x, (dim,)) if x.ndim else g,),
     node="SqueezeBackward1",
     view=True,
     rule="grad_self = grad reshaped to self's shape",
@@ -639,7 +744,7 @@ squeeze_dim = defop(
 squeeze_inplace = defop(  # PyTorch's matmul(1-D, 2-D) ends with an in-place squeeze_(0)
     "squeeze_",
     lambda x, dim: np.squeeze(x, dim),
-    (lambda g, out, x, dim: g.reshape(tuple(x.shape)),),
+    (lambda g, out, x, dim: _unsqueeze_to(g, x, (dim,)),),
     node="SqueezeBackward4",
     view=True,
     rule="grad_self = grad reshaped to self's shape",
@@ -718,25 +823,39 @@ fill_tensor = defop(  # x.fill_(v) with a 0-d v, and x[...] = 2.0 (torch makes 2
 
 
 def _scatter_back(g: Any, out: Any, x: Any, key: Any) -> Any:
-    """Gradient of x[key]: g put back where it came from, zeros elsewhere (summing repeats).
-
-    With create_graph this records IndexPutImplBackward0 for select and slice too, where
-    PyTorch records SelectBackwardBackward0 / SliceBackwardBackward0 (same values).
-    """
+    """Gradient of x[key]: g put back where it came from, zeros elsewhere (summing repeats)."""
     return index_put(zeros_of(x, g), g, key=key, accumulate=True)
 
 
-select = defop(
+def _put_at(g: np.ndarray, shape: tuple[int, ...], key: Any) -> np.ndarray:
+    out = np.zeros(shape, g.dtype)
+    out[key] = g
+    return out
+
+
+select_backward: OpDef = defop(  # select's gradient as an op: SelectBackwardBackward0
+    "select_backward",
+    _put_at,
+    (lambda gg, out, g, shape, key: select(gg, key=key),),
+    rule="grad_grad = grad at the selected index",
+)
+slice_backward: OpDef = defop(  # slice's gradient as an op: SliceBackwardBackward0
+    "slice_backward",
+    _put_at,
+    (lambda gg, out, g, shape, key: slice_(gg, key=key),),
+    rule="grad_grad = the slice of grad",
+)
+select: OpDef = defop(
     "select",
     lambda x, key: x[key + (Ellipsis,)],  # the Ellipsis keeps a 0-d result a view, not a copy
-    (_scatter_back,),
+    (lambda g, out, x, key: select_backward(g, shape=tuple(x.shape), key=key),),
     view=True,
     rule="grad_self = zeros like self with grad put at the selected index",
 )
-slice_ = defop(
+slice_: OpDef = defop(
     "slice",
     lambda x, key: x[key],
-    (_scatter_back,),
+    (lambda g, out, x, key: slice_backward(g, shape=tuple(x.shape), key=key),),
     view=True,
     rule="grad_self = zeros like self with grad put in the slice",
 )

@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad.dispatch import OpDef, defop
 from minigrad.errors import MinigradError, _named_as_builtin, runtime, typed
-from minigrad.ops import _scatter_back, raw, sum_all, zeros_of
+from minigrad.ops import _scatter_back, clip, raw, sum_all, where, zeros_of
 
 
 def index_key(index: np.ndarray, dim: int) -> tuple[Any, ...]:
@@ -138,15 +138,15 @@ masked_fill_tensor: OpDef = defop(
 )
 clamp_min: OpDef = defop(
     "clamp_min",
-    lambda x, min: np.maximum(x, min),  # noqa: A006 - torch's argument name
-    (lambda g, out, x, min: g * (raw(x) >= min),),  # noqa: A006
+    lambda x, min: clip(x, min, None),  # noqa: A006 - torch's argument name
+    (lambda g, out, x, min: where(g, 0.0, condition=raw(x) >= min),),  # noqa: A006
     saves="S",
     rule="grad_self = grad where self >= min, else 0",
 )
 clamp_max: OpDef = defop(
     "clamp_max",
-    lambda x, max: np.minimum(x, max),  # noqa: A006
-    (lambda g, out, x, max: g * (raw(x) <= max),),  # noqa: A006
+    lambda x, max: clip(x, None, max),  # noqa: A006
+    (lambda g, out, x, max: where(g, 0.0, condition=raw(x) <= max),),  # noqa: A006
     saves="S",
     rule="grad_self = grad where self <= max, else 0",
 )

@@ -204,9 +204,10 @@ class Tensor(TensorMethods, ExtraMethods):
         # only reached when normal look-up fails: no cost on the hot path
         raise missing_attribute(name)
 
-    def numpy(self) -> np.ndarray:
-        """The values as a numpy array that shares memory with this tensor."""
-        if self.requires_grad and _state.enabled:  # PyTorch allows it under no_grad
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The values as a numpy array that shares memory with this tensor (`force=True`:
+        even when it requires grad, as `detach().numpy()`)."""
+        if not force and self.requires_grad and _state.enabled:  # PyTorch allows it under no_grad
             raise runtime(
                 "numpy_requires_grad",
                 "Can't call numpy() on Tensor that requires grad. "

@@ -1,0 +1,81 @@
+"""Under create_graph, each rule records the nodes PyTorch's derivative formula records.
+
+For every expression: the first gradients (with a gradient that itself requires grad) and the
+gradients of their squares, compared with torch: the graph's node names three levels deep,
+`next_functions` order included, and the values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+EXPRESSIONS = [
+    "x.cos()", "x.sin()", "x.abs()", "x.reciprocal()", "x.pow(2)", "x.pow(3)", "x.pow(0.5)",
+    "x ** y", "y ** x", "2 ** x", "x.abs() ** y", "x.sqrt()", "x.exp()", "x.log()",
+    "x.tanh()", "x.sigmoid()", "x.relu()", "2 - x", "x - y", "torch.sub(x, y, alpha=2)",
+    "torch.add(x, y, alpha=2)", "x.max()", "x.min()", "x[0].max()", "x.max(0)[0]",
+    "x.max(1, keepdim=True)[0]", "x.min(-1)[0]", "torch.maximum(x, y)", "torch.minimum(x, y)",
+    "torch.maximum(x, b)", "x.clamp(-0.5, 0.5)", "x.clamp(min=0.1)", "x.clamp(max=0.1)",
+    "torch.where(x > 0, x, y)", "x.mean()", "x.mean(-1)", "x.mean((0, 1))", "x.sum(0)",
+    "x.sum(1, keepdim=True)", "x + b", "x * b", "x @ m", "m.t() @ x.t()", "m.t().mm(x.t())",
+    "x[0] @ m", "x @ m[:, 0]", "torch.nn.functional.linear(x, m.t(), b[0, :2])", "x[0]",
+    "x[:, :1]", "x[0, 1:]", "x.squeeze()", "x[0:1].squeeze(0)", "x.unsqueeze(1)", "x.t()",
+    "x.reshape(-1)", "x / y", "y / x", "2 / x", "x / 2", "x * 2", "s * x", "s.max(0)[0] * x",
+    "x.neg()", "torch.clamp_min(x, 0.1)", "torch.clamp_max(x, 0.1)", "x.relu().relu()",
+]  # fmt: skip
+# The second gradient sums a leaf's contributions in another order than torch's engine (the
+# same nodes, AddBackward0's inputs swapped): found, not fixed.
+SECOND_ORDER_DIFFERS = {"x ** y", "y ** x", "x / y", "y / x"}
+
+
+def _chain(fn: Any, depth: int) -> Any:
+    if fn is None:
+        return None
+    if depth == 0:
+        return fn.name()
+    return (fn.name(), [_chain(f, depth - 1) for f, _ in fn.next_functions])
+
+
+def _values(grads: Any) -> list[Any]:
+    # force: torch's gradient of sgn is a ZeroTensor, which numpy() refuses without it
+    return [None if g is None else g.detach().numpy(force=True).astype(np.float64) for g in grads]
+
+
+def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any]]:
+    f64 = lib.float64
+    x = lib.tensor([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]], dtype=f64, requires_grad=True)
+    y = lib.tensor([[0.5, 1.0, -2.0], [1.0, 0.25, 3.0]], dtype=f64, requires_grad=True)
+    b = lib.tensor([[1.0, 2.0, 3.0]], dtype=f64, requires_grad=True)
+    m = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=f64, requires_grad=True)
+    s = lib.tensor(2.0, dtype=f64, requires_grad=True)
+    out = eval(expression, {"torch": lib, "x": x, "y": y, "b": b, "m": m, "s": s})
+    leaves = (x, y, b, m, s)
+    upstream = lib.ones(out.shape, dtype=f64, requires_grad=True) * 2
+    firsts = lib.autograd.grad(out, leaves, upstream, create_graph=True, allow_unused=True)
+    used = [g for g in firsts if g is not None and g.requires_grad]
+    total = sum((g * g).sum() for g in used)
+    seconds = lib.autograd.grad(total, leaves, create_graph=True, allow_unused=True)
+    first_nodes = [None if g is None else _chain(g.grad_fn, 4) for g in firsts]
+    second_nodes = [None if g is None else _chain(g.grad_fn, 3) for g in seconds]
+    return first_nodes, second_nodes, _values(firsts) + _values(seconds)
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_gradient_graphs_match_torch(expression: str) -> None:
+    first, second, values = _graphs(minigrad, expression)
+    want_first, want_second, want_values = _graphs(torch, expression)
+    assert first == want_first
+    if expression in SECOND_ORDER_DIFFERS:
+        assert second != want_second  # strict: says when the order is fixed
+    else:
+        assert second == want_second
+    for got, want in zip(values, want_values, strict=True):
+        assert (got is None) == (want is None)
+        if got is not None:
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
