@@ -112,6 +112,11 @@ def _other(value: Any) -> Any:
     return NotImplemented
 
 
+def _values(x: Any) -> Any:
+    """A tensor's numpy values (even when it requires grad), or anything else as an array."""
+    return x._data if isinstance(x, TensorMethods) else np.asarray(x)
+
+
 class TensorMethods(MoreTensorMethods):
     """The op methods of Tensor. Each is one call into the op table."""
 
@@ -261,11 +266,11 @@ class TensorMethods(MoreTensorMethods):
 
     def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """True when all elements are close (numpy's rule)."""
-        return bool(np.allclose(self._data, np.asarray(other), rtol=rtol, atol=atol))
+        return bool(np.allclose(self._data, _values(other), rtol=rtol, atol=atol))
 
     def equal(self, other: Any) -> bool:
         """True when shapes and all values are equal."""
-        return bool(np.array_equal(self._data, np.asarray(other)))
+        return bool(np.array_equal(self._data, _values(other)))
 
     def all(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """True where every element (along `dim`) is nonzero: a bool tensor, no gradient."""
@@ -758,7 +763,7 @@ class TensorMethods(MoreTensorMethods):
         """Fill with `value`, in place (in a graph: FillBackward2; FillBackward3 for a tensor)."""
         from minigrad.factories import check_fill
 
-        plain = np.asarray(value).item() if isinstance(value, TensorMethods) else value
+        plain = value._data.item() if isinstance(value, TensorMethods) else value
         check_fill(number_arg("fill_", "value", plain, 1), dtypes.from_numpy(self._data.dtype))
         needs = self._requires_grad or getattr(value, "requires_grad", False)  # type: ignore[attr-defined]
         if needs and _grad_on():

@@ -217,7 +217,7 @@ class Tensor(TensorMethods, ExtraMethods):
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = self._data
+        arr = self.numpy()  # np.asarray(t) refuses a tensor that requires grad, as PyTorch does
         return arr if dtype is None else arr.astype(dtype)
 
     def item(self) -> Any:

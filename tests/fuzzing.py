@@ -23,11 +23,7 @@ import numpy as np
 # named in the code. The lead removes entries as the fixes merge.
 KNOWN_IN_PROGRESS: dict[str, str | None] = {}
 # Found by this fuzzer, not fixed yet (counted as "known" too; see the report).
-FOUND_NOT_FIXED: dict[str, str] = {
-    # create_graph records some rules' own ops where torch records other nodes (cos: SinBackward0
-    # for NegBackward0; max/min/abs masks: Mul for MaskedFill/Where; reciprocal, pow, sum_to)
-    "create_graph-rule-nodes": r"create_graph=True\)\n  t\d+: (grad_fn|next): ",
-}
+FOUND_NOT_FIXED: dict[str, str] = {}
 # Deliberate, documented differences (README "Fidelity: the fuzzer").
 SKIPPED_ERRORS = ("AttributeError",)  # a name minigrad lacks: the program is skipped, counted
 

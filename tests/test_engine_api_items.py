@@ -214,3 +214,21 @@ def test_detect_anomaly_is_per_thread_in_minigrad_global_in_torch() -> None:
     assert seen_by_another_thread(torch) == (True, True)
     assert seen_by_another_thread(minigrad) == (False, True)
     assert not minigrad.is_anomaly_enabled()
+
+
+NUMPY_CONVERSIONS = [
+    "np.asarray(lib.ones(2, requires_grad=True))",
+    "np.asarray(lib.ones(2, requires_grad=True).detach()).tolist()",
+    "lib.ones(2, requires_grad=True).numpy(force=True).tolist()",
+    "lib.ones(2, requires_grad=True).equal(lib.ones(2, requires_grad=True))",
+    "lib.ones(2, requires_grad=True).allclose(lib.ones(2, requires_grad=True))",
+]
+
+
+@pytest.mark.parametrize("code", NUMPY_CONVERSIONS)
+def test_numpy_conversion_of_a_tensor_that_requires_grad(code: str) -> None:
+    """np.asarray(t) refuses a tensor that requires grad, with numpy()'s error; force=True and
+    detach() give the values."""
+    import numpy as np
+
+    same(lambda lib: eval(code, {"lib": lib, "np": np}))
