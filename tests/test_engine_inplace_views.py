@@ -86,6 +86,19 @@ def test_setitem_through_detach_or_no_grad_regenerates_views_as_torch(change: st
     )
 
 
+@pytest.mark.parametrize("change", ["y.add_(1.0)", "y.sub_(0.5)", "y.mul_(y)", "y[0] = 2"])
+@pytest.mark.parametrize("grads", ["x", "w", "xw"])
+def test_matmul_of_a_vector_and_a_matrix_is_not_a_view_as_torch(change: str, grads: str) -> None:
+    # _matmul_impl squeezes mm's own result in place (squeeze_): y is no view, so an in-place
+    # op on it records its own node, not a regenerated AsStridedBackward0
+    same_as_torch(
+        f"x = torch.tensor([-1.5, 0.5, 2.], requires_grad={'x' in grads})\n"
+        f"w = torch.tensor([[0.5, 1.], [-0.25, 2.], [1., 3.]], requires_grad={'w' in grads})\n"
+        f"y = x @ w\nv1 = y._version == 1\nb = y._base is None\n{change}\n"
+        "v2 = y._version == 2\ny.sum().backward()"
+    )
+
+
 @pytest.mark.parametrize(
     "shape, key",
     list(
