@@ -145,3 +145,32 @@ def test_backward_with_retain_graph_after_a_write_runs_again_as_torch() -> None:
         "y.sum().backward(retain_graph=True)\ny.sum().backward()\n"
         "g, = torch.autograd.grad(y.sum(), y)\ny.sum().backward()"
     )
+
+
+@pytest.mark.parametrize("create", [False, True])
+@pytest.mark.parametrize(
+    "program",
+    [
+        # a retained non-leaf that is the input: its hook fills .grad, and accumulates
+        "t = x.clamp(min=0.1)\nt.retain_grad()\nr, = G((t * t).sum(), t)\nr, = G(t.sum(), t)",
+        "t = (x / x).transpose(0, -1)\nt.retain_grad()\nr, = G(t.sum(), t)",
+        # a retained tensor on the way to the input, and one behind it (never reached)
+        "a = x * 5\na.retain_grad()\nb = a * 2\nb.retain_grad()\nr, = G(b.sum(), b)\n"
+        "r, = G(b.sum(), x)",
+        # an input needed for another input: captured before its hooks, which run once
+        "v = x * 4\nh = v.register_hook(lambda g: g * 10)\nv.retain_grad()\nw = v * 2\n"
+        "r = G(w.sum() + v.sum(), [v, x])",
+        # hooks run before retain_grad's, whichever was registered first
+        "c = x * 6\nc.retain_grad()\nh = c.register_hook(lambda g: g * 10)\nr, = G(c.sum(), c)",
+        # after a backward, the retained grad accumulates; a leaf input's .grad stays
+        "e = x * 8\ne.retain_grad()\ne.sum().backward(retain_graph=True)\nr, = G(e.sum() * 3, e)"
+        "\nr, = G(e.sum(), x)",
+        # backward(inputs=) retains a non-leaf input's grad (once, after its hooks)
+        "t = x * 2\nu = t * 3\nh = t.register_hook(lambda g: g * 100)\n"
+        "(u * u).sum().backward(inputs=[t], retain_graph=True)\n(u * u).sum().backward()",
+    ],
+)
+def test_retain_grad_with_autograd_grad_as_torch(program: str, create: bool) -> None:
+    head = "x = torch.tensor([[0.8, 1.], [2., -2.8]], dtype=torch.float64, requires_grad=True)\n"
+    head += f"G = lambda *a: torch.autograd.grad(*a, create_graph={create}, retain_graph=True)\n"
+    same_as_torch(head + program)
