@@ -116,7 +116,7 @@ def rebase_views(base: Tensor) -> None:
             node = AsStridedBackward0(((edge, 0),))
             node._index, node._shape = index, tuple(base._data.shape)
             node._out_ref = weakref.ref(v)
-            v.grad_fn, v._requires_grad = node, True
+            _set_history(v, node)  # a retained grad follows the view to its new node
 
 
 class AsStridedBackward0(Node):

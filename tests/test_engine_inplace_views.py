@@ -154,6 +154,9 @@ def test_backward_with_retain_graph_after_a_write_runs_again_as_torch() -> None:
         # a retained non-leaf that is the input: its hook fills .grad, and accumulates
         "t = x.clamp(min=0.1)\nt.retain_grad()\nr, = G((t * t).sum(), t)\nr, = G(t.sum(), t)",
         "t = (x / x).transpose(0, -1)\nt.retain_grad()\nr, = G(t.sum(), t)",
+        # a retained view regenerated after its base changed keeps retaining (not other hooks)
+        "b = x / x\nt = b.transpose(0, -1)\nt.retain_grad()\nh = t.register_hook(lambda g: g * 3)"
+        "\nb[-1] = 0.5\nr, = G(t.sum(), t)\nb.sum().backward()",
         # a retained tensor on the way to the input, and one behind it (never reached)
         "a = x * 5\na.retain_grad()\nb = a * 2\nb.retain_grad()\nr, = G(b.sum(), b)\n"
         "r, = G(b.sum(), x)",
