@@ -81,7 +81,7 @@ def run_backward(
     """
     __tracebackhide__ = True  # IPython shows the user's line, not ours
     order = graph.backward_order([n for n, _ in roots])
-    keep = _needed(order, set(capture)) if capture is not None else None
+    keep = _needed(order, set(capture)) if capture is not None else set()
     arrays = not create_graph
     buffers: dict[Node, Any] = {}
     for node, g in roots:
@@ -93,14 +93,17 @@ def run_backward(
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         for node in order:
             grad = buffers.pop(node, None)
-            if grad is None or (keep is not None and node not in keep):
+            if grad is None or (capture is not None and node not in keep):
                 continue
             if capture is not None and node in capture:
-                captured[node] = _hooked(node, tensor_of(grad))
-                if not accumulate:
+                if accumulate or any(c in keep for c, _ in node.next_functions):
+                    # the node runs (its hooks too, below): PyTorch captures the raw gradient
+                    captured[node] = tensor_of(grad)
+                else:
+                    captured[node] = _hooked(node, tensor_of(grad))
                     continue
             if isinstance(node, AccumulateGrad):
-                if accumulate and (capture is None or node in capture):
+                if accumulate:
                     _call(node, tensor_of(grad))
                 continue
             if checking:
@@ -223,12 +226,9 @@ def backward(
     targets = _seq(inputs)
     if not targets:
         raise runtime("backward_inputs", "`inputs` argument to `backward()` cannot be empty.")
-    capture = {root_node(t): t for t in targets}
-    got = run_backward(roots, retain, create_graph, capture)
-    for node, g in got.items():
-        t = capture[node]
-        if t.grad_fn is not None:  # a non-leaf input: PyTorch fills its .grad too
-            t._grad = g if t._grad is None else t._grad + g
+    for t in targets:
+        t.retain_grad()  # as PyTorch: a non-leaf input gets its .grad through retain_grad
+    run_backward(roots, retain, create_graph, {root_node(t): t for t in targets})
 
 
 def grad(
@@ -240,7 +240,8 @@ def grad(
     allow_unused: bool | None = None,
     materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """The gradients of `outputs` w.r.t. `inputs`, returned (no `.grad` is changed).
+    """The gradients of `outputs` w.r.t. `inputs`, returned: no leaf's `.grad` is changed, but
+    a non-leaf that retains grad gets its gradient in `.grad`, as in PyTorch (an input too).
 
     Args:
         outputs: output tensor(s).
@@ -281,11 +282,20 @@ def grad(
 
 
 def _hooked(node: Node, grad: Tensor) -> Tensor:
-    """A captured gradient after the tensor's own hooks, as PyTorch's autograd.grad gives it."""
+    """A captured gradient after the tensor's own hooks, as PyTorch's autograd.grad gives it;
+    a non-leaf that retains grad gets it in `.grad` too (PyTorch runs retain_grad's hook with
+    the tensor's hooks, whether or not the node itself runs)."""
     if isinstance(node, AccumulateGrad):
-        hooks = node.variable._hooks or ()
-    else:
-        hooks = node._hooks.get("tensor", ()) if node._hooks else ()
+        return grad if not node.variable._hooks else _after(node.variable._hooks, grad)
+    hooks = node._hooks or {}
+    grad = _after(hooks.get("tensor", ()), grad)
+    for hook in hooks.get("retain", ()):
+        hook(grad)
+    return grad
+
+
+def _after(hooks: Any, grad: Tensor) -> Tensor:
+    """`grad` after each tensor hook (a hook may return a replacement)."""
     for hook in hooks:
         new = hook(grad)
         if new is not None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops, views
+from minigrad.dispatch import OpNode
 from minigrad.errors import (
     MinigradIndexError,
     MinigradTypeError,
@@ -19,7 +20,7 @@ from minigrad.errors import (
     typed,
 )
 from minigrad.grad_mode import is_grad_enabled
-from minigrad.inplace import OVERLAP, check_inference, check_inplace, inplace
+from minigrad.inplace import OVERLAP, check_inference, check_inplace, inplace, rebase_views
 from minigrad.tensor import Tensor
 
 _VALID_KEYS = (
@@ -204,9 +205,11 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         )
     if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
         plain = not any(isinstance(k, np.ndarray) for k in key)
-        if plain and isinstance(value, (int, float)) and not _makes_view(key, t.shape):
-            # the key keeps all of t: torch fills t itself with value as a 0-d tensor
-            inplace(ops.fill_tensor, t, Tensor._make(np.asarray(value, t._data.dtype)))
+        if plain and _fills(value, t) and not _makes_view(key, t.shape):
+            # the key keeps all of t: torch's copy_to fills t itself with a 0-d value
+            if not isinstance(value, Tensor):
+                value = Tensor._make(np.asarray(value, t._data.dtype))
+            inplace(ops.fill_tensor, t, value)
             return
         v = (
             value
@@ -216,12 +219,27 @@ def setitem(t: Any, key: Any, value: Any) -> None:
             else value
         )
         inplace(ops.copy_slices, t, v, key=key, accumulate=False)
+        node = t.grad_fn
+        if isinstance(node, OpNode) and (not plain or _makes_view(key, t.shape)):
+            # torch's node here (CopySlices, IndexPutBackward0) frees what it keeps, so a second
+            # backward fails; for a whole-tensor copy (CopyBackwards) it keeps nothing
+            node._ctx.versions = ()
         return
     if is_grad_enabled():
         check_inplace(t)
     target = views.writable(t._data)  # an expanded tensor: PyTorch writes the shared memory
     target[key] = value._data if isinstance(value, Tensor) else value
     t._version[0] += 1
+    # the memory may be a leaf's (`leaf.detach()[i] = v`, no_grad): its views are regenerated
+    rebase_views(t._base if t._base is not None else t)
+
+
+def _fills(value: Any, t: Tensor) -> bool:
+    """True when torch's `copy_to` fills: a number (made a 0-d tensor) or a 0-d tensor written
+    into a tensor of another shape (one of t's shape is copied: CopyBackwards)."""
+    if isinstance(value, Tensor):
+        return value.ndim == 0 and t.ndim > 0
+    return isinstance(value, (int, float))
 
 
 def _makes_view(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
@@ -232,7 +250,7 @@ def _makes_view(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
     for k in _expand_ellipsis(key, len(shape)):
         if k is None or not isinstance(k, slice):
             return True
-        if dim < len(shape) and k.indices(shape[dim]) != (0, shape[dim], 1):
-            return True
+        if dim < len(shape) and not _whole(k, shape[dim]):
+            return True  # as written: `t[..., 1:]` of an empty dim is still a view
         dim += 1
     return False

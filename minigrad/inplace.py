@@ -16,7 +16,7 @@ from minigrad import views
 from minigrad.dispatch import OpDef, OpNode
 from minigrad.errors import runtime
 from minigrad.grad_mode import INFERENCE_INPLACE, _state, is_inference
-from minigrad.node import Node, accumulator
+from minigrad.node import BACKWARD_TWICE, Node, accumulator
 from minigrad.tensor import NO_EDGE, Tensor
 
 
@@ -87,6 +87,7 @@ def _copy_slices(base: Tensor, fn: Node, index: np.ndarray) -> None:
         edge = (accumulator(base), 0)
     node = CopySlices((edge,) + tuple(fn.next_functions[1:]))
     node._fn, node._index, node._shape = fn, index, tuple(base._data.shape)
+    node._freed = False
     _set_history(base, node)
     node._out_ref = weakref.ref(base)
 
@@ -115,7 +116,7 @@ def rebase_views(base: Tensor) -> None:
             node = AsStridedBackward0(((edge, 0),))
             node._index, node._shape = index, tuple(base._data.shape)
             node._out_ref = weakref.ref(v)
-            v.grad_fn, v._requires_grad = node, True
+            _set_history(v, node)  # a retained grad follows the view to its new node
 
 
 class AsStridedBackward0(Node):
@@ -150,11 +151,12 @@ class CopySlices(Node):
     the base's old history, the other inputs' to theirs).
     """
 
-    __slots__ = ("_fn", "_index", "_shape")
+    __slots__ = ("_fn", "_freed", "_index", "_shape")
     takes_arrays = True
     _fn: Node
     _index: np.ndarray
     _shape: tuple[int, ...]
+    _freed: bool
 
     def name(self) -> str:
         """`torch::autograd::CopySlices`, as PyTorch spells its C++ node's name."""
@@ -164,6 +166,8 @@ class CopySlices(Node):
         """The base's gradient and the gradients of the in-place op's other inputs."""
         from minigrad import ops
 
+        if self._freed:
+            raise runtime("backward_twice", BACKWARD_TWICE, node=self)
         flat = grad.reshape(-1)
         grads = self._fn.apply(ops.index(flat, key=(self._index,)))
         part = 0.0 if grads[0] is None else grads[0]
@@ -171,8 +175,10 @@ class CopySlices(Node):
         return (whole.reshape(self._shape), *grads[1:])
 
     def release(self) -> None:
-        """Free what the in-place op's node saved."""
+        """Free what the in-place op's node saved; PyTorch drops the node itself, so a second
+        backward fails here even when that node saved nothing (`view.add_(1)`)."""
         self._fn.release()
+        self._freed = True
 
 
 OVERLAP = (

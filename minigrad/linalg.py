@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import ops, ops_norm
 from minigrad.errors import runtime
+from minigrad.methods_extra import restride
 from minigrad.shapes import broadcast_message, normalize_dims
 
 # the C++ type names PyTorch's mm prints ("expected m1 and m2 to have the same dtype")
@@ -87,7 +88,8 @@ def matmul(x: Any, y: Any) -> Any:
     if a == 2 and b == 1:
         return mv(x, y)
     if a == 1 and b == 2:
-        return ops.squeeze_inplace(mm(x.unsqueeze(0), y), dim=0)
+        out = mm(x.unsqueeze(0), y)  # squeeze_ keeps mm's tensor: not a view, version 1
+        return restride(out, ops.squeeze_inplace(out, dim=0))
     if a == 2 and b == 2:
         return mm(x, y)
     if _should_fold(x, y):

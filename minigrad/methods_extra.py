@@ -113,20 +113,20 @@ class ExtraMethods:
 
     def unsqueeze_(self, dim: int) -> Any:
         """unsqueeze, in place: this tensor gains a dimension of size 1."""
-        return _restrided(self, self.unsqueeze(dim))  # type: ignore[attr-defined]
+        return restride(self, self.unsqueeze(dim))  # type: ignore[attr-defined]
 
     def squeeze_(self, dim: Any = None) -> Any:
         """squeeze, in place: this tensor loses its dimensions of size 1 (or just `dim`)."""
         out = self.squeeze() if dim is None else self.squeeze(dim)  # type: ignore[attr-defined]
-        return _restrided(self, out)
+        return restride(self, out)
 
     def t_(self) -> Any:
         """t, in place: this 2-D tensor becomes its transpose."""
-        return _restrided(self, self.t())  # type: ignore[attr-defined]
+        return restride(self, self.t())  # type: ignore[attr-defined]
 
     def transpose_(self, dim0: int, dim1: int) -> Any:
         """transpose, in place: this tensor swaps two dimensions."""
-        return _restrided(self, self.transpose(dim0, dim1))  # type: ignore[attr-defined]
+        return restride(self, self.transpose(dim0, dim1))  # type: ignore[attr-defined]
 
     def storage_offset(self) -> int:
         """Elements between the start of the storage and this tensor's first element.
@@ -161,8 +161,9 @@ def _in_place(t: Any, row: str) -> Any:
     return inplace(getattr(ops, row), t)
 
 
-def _restrided(t: Any, view: Any) -> Any:
-    """`t` becomes `view` (same values, a new shape), as PyTorch's squeeze_/unsqueeze_/t_ do.
+def restride(t: Any, view: Any) -> Any:
+    """`t` becomes `view` (same values, a new shape), as PyTorch's squeeze_/unsqueeze_/t_ do:
+    t stays the tensor it was (not a view, when it was not one).
 
     The node is the view op's (UnsqueezeBackward0 where PyTorch names the in-place variant
     UnsqueezeBackward1); the version counter goes up, so an op that saved `t` then fails.

@@ -418,9 +418,10 @@ class Tensor(TensorMethods, ExtraMethods):
         ref = weakref.ref(self)
 
         def keep(grad: Tensor) -> None:
+            # PyTorch's hook: a clone, then `grad + new`; both recorded under create_graph
             t = ref()
             if t is not None:
-                t._grad = grad.detach() if t._grad is None else t._grad + grad.detach()
+                t._grad = grad.clone() if t._grad is None else t._grad + grad
 
         self.grad_fn._hook_list("retain").append(keep)
 
