@@ -386,9 +386,20 @@ def _share(g: Any, x: Any, y: Any, loses: Any) -> Any:
     return OPS["masked_fill"](halved, mask=loses(xv, yv), value=0)
 
 
+def _tie_first(pick: Any) -> Any:
+    """np.maximum/np.minimum returning the first operand on a tie (0 against -0), as PyTorch's
+    kernel does for a small tensor (README: its vector lanes return the second)."""
+
+    def forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = pick(x, y)
+        return np.where(out == x, x, out).astype(out.dtype, copy=False)
+
+    return forward
+
+
 maximum = defop(
     "maximum",
-    np.maximum,
+    _tie_first(np.maximum),
     (
         lambda g, out, x, y: _share(g, x, y, np.less),
         lambda g, out, x, y: _share(g, y, x, np.less),
@@ -398,7 +409,7 @@ maximum = defop(
 )
 minimum = defop(
     "minimum",
-    np.minimum,
+    _tie_first(np.minimum),
     (
         lambda g, out, x, y: _share(g, x, y, np.greater),
         lambda g, out, x, y: _share(g, y, x, np.greater),
@@ -756,9 +767,25 @@ unsqueeze = defop(
     view=True,
     rule="grad_self = grad with dim removed",
 )
+
+
+def _expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """np.broadcast_to, keeping the stride of a size-1 dim that stays size 1 (numpy sets 0,
+    PyTorch keeps it: mm's backward reads the layout)."""
+    out = np.broadcast_to(x, shape)
+    lead = len(shape) - x.ndim
+    strides = list(out.strides)
+    for i, n in enumerate(x.shape):
+        if n == 1 and shape[lead + i] == 1:
+            strides[lead + i] = x.strides[i]
+    if tuple(strides) == out.strides:
+        return out
+    return np.lib.stride_tricks.as_strided(out, shape, tuple(strides), writeable=False)
+
+
 expand: OpDef = defop(
     "expand",
-    lambda x, shape: np.broadcast_to(x, shape),
+    _expand,
     (lambda g, out, x, shape: g,),
     view=True,
     rule="grad_self = grad summed over the expanded dims",
