@@ -22,6 +22,26 @@ def cpp_number(value: Any) -> str:
     return f"{float(value):g}"
 
 
+def tensor_arg(fn: str, value: Any, name: str = "input", position: int = 1) -> Any:
+    """`value`, if it is a Tensor; else PyTorch's TypeError for a function's tensor argument."""
+    if not (hasattr(value, "_data") and hasattr(value, "grad_fn")):
+        raise MinigradTypeError(
+            f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
+            f"{type_name(value)}"
+        )
+    return value
+
+
+def invalid_combination(fn: str, args: tuple[Any, ...], kwargs: Any = None) -> MinigradTypeError:
+    """PyTorch's TypeError for arguments no signature of an overloaded function takes (its
+    first line; PyTorch then lists the signatures, minigrad points to them)."""
+    got = [type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in (kwargs or {}).items()]
+    return MinigradTypeError(
+        f"{fn}() received an invalid combination of arguments - got ({', '.join(got)}), but "
+        f"expected one of:\n * (Tensor input, ...): see help(torch.{fn}) for the signatures"
+    )
+
+
 def type_name(value: Any) -> str:
     """The type's name as PyTorch's messages print it (`float`, `numpy.float32`, `Tensor`)."""
     cls = type(value)

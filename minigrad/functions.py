@@ -8,13 +8,29 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.arguments import invalid_combination, tensor_arg, type_name
 from minigrad.einsum import einsum
-from minigrad.errors import runtime
+from minigrad.errors import MinigradTypeError, runtime
 from minigrad.factories import tensor
 from minigrad.methods import return_type
 from minigrad.out import takes_out
 from minigrad.shapes import normalize_dim
 from minigrad.tensor import Tensor, tensor_of
+
+
+def _tensors(fn: str, tensors: Any) -> list[Tensor]:
+    """The sequence's elements, each a Tensor (PyTorch's TypeError names the first that isn't)."""
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise MinigradTypeError(
+            f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type_name(tensors)}"
+        )
+    for n, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise MinigradTypeError(
+                f"expected Tensor as element {n} in argument 0, but got {type_name(t)}"
+            )
+    return list(tensors)
 
 
 def _operand(x: Any) -> Any:
@@ -28,9 +44,14 @@ def _operand(x: Any) -> Any:
 @takes_out
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension."""
-    tensors = [tensor_of(t) for t in tensors]
+    tensors = _tensors("cat", tensors)
     if not tensors:
         raise runtime("cat_empty", "torch.cat(): expected a non-empty list of Tensors")
+    for n, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise runtime(
+                "cat_shape", f"zero-dimensional tensor (at position {n}) cannot be concatenated"
+            )
     d = normalize_dim(dim, tensors[0].ndim)
     first = tensors[0].shape
     for n, t in enumerate(tensors[1:], start=1):
@@ -55,7 +76,7 @@ concat = concatenate = cat
 @takes_out
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension."""
-    tensors = [tensor_of(t) for t in tensors]
+    tensors = _tensors("stack", tensors)
     if not tensors:
         raise runtime("stack_empty", "stack expects a non-empty TensorList")
     for n, t in enumerate(tensors[1:], start=1):
@@ -71,6 +92,10 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 @takes_out
 def where(condition: Any, input: Any, other: Any) -> Tensor:  # noqa: A002 - torch's argument name
     """`input` where `condition` holds, else `other`."""
+    if not isinstance(condition, Tensor) or not all(
+        isinstance(a, Tensor) or _is_number(a) for a in (input, other)
+    ):
+        raise invalid_combination("where", (condition, input, other))
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, bool)
     input, other = _operand(input), _operand(other)  # noqa: A001
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -82,53 +107,66 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:  # noqa: A002 - tor
 @takes_out
 def maximum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise maximum."""
-    return ops.maximum(tensor_of(x), tensor_of(y))
+    return ops.maximum(tensor_arg("maximum", x), tensor_arg("maximum", y, "other", 2))
 
 
 @takes_out
 def minimum(x: Tensor, y: Tensor) -> Tensor:
     """Elementwise minimum."""
-    return ops.minimum(tensor_of(x), tensor_of(y))
+    return ops.minimum(tensor_arg("minimum", x), tensor_arg("minimum", y, "other", 2))
 
 
 @takes_out
 def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     """Largest element, or (values, indices) along dim, or elementwise maximum with a tensor."""
-    return x.max(dim, keepdim)
+    return tensor_arg("max", x).max(dim, keepdim)
 
 
 @takes_out
 def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     """Smallest element, or (values, indices) along dim, or elementwise minimum with a tensor."""
-    return x.min(dim, keepdim)
+    return tensor_arg("min", x).min(dim, keepdim)
 
 
 @takes_out
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A001, A002
     """Sum of elements (all, or along dim)."""
-    return tensor_of(input).sum(dim, keepdim, **aliases)
+    return tensor_arg("sum", input).sum(dim, keepdim, **aliases)
 
 
 @takes_out
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:  # noqa: A002
     """Mean of elements (all, or along dim)."""
-    return tensor_of(input).mean(dim, keepdim, **aliases)
+    return tensor_arg("mean", input).mean(dim, keepdim, **aliases)
 
 
 @takes_out
 def mm(x: Tensor, y: Tensor) -> Tensor:
     """Matrix product of 2-D tensors."""
-    return ops.mm(tensor_of(x), tensor_of(y))
+    return ops.mm(tensor_arg("mm", x), tensor_arg("mm", y, "mat2", 2))
 
 
 @takes_out
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 - torch's names
     """`input @ other`."""
-    return tensor_of(input).matmul(other)
+    return tensor_arg("matmul", input).matmul(tensor_arg("matmul", other, "other", 2))
+
+
+# Functions whose first argument may be a Python number in PyTorch (`torch.add(2, x)`)
+NUMBER_FIRST = frozenset({"add", "sub", "mul", "div", "pow"})
+# Functions whose Python argument parser has several signatures: PyTorch's TypeError is
+# "received an invalid combination of arguments" for a first argument that is not a Tensor
+OVERLOADED = frozenset({"clamp", "clip", "eq", "narrow", "std", "var", "scatter", "masked_fill",
+                        "clamp_min", "clamp_max", "movedim", "moveaxis", "pow"})  # fmt: skip
 
 
 def _method(name: str) -> Any:
     def call(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
+        if not isinstance(input, Tensor):
+            if name in OVERLOADED and not (name in NUMBER_FIRST and _is_number(input)):
+                raise invalid_combination(name, (input, *args), kwargs)
+            if name not in NUMBER_FIRST or not _is_number(input):
+                tensor_arg(name, input)
         return getattr(tensor_of(input), name)(*args, **kwargs)
 
     call.__name__ = name
@@ -202,6 +240,10 @@ chunk = _method("chunk")
 diagonal = _method("diagonal")
 movedim = _method("movedim")
 moveaxis = _method("moveaxis")
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, bool, np.number))
 
 
 def is_tensor(obj: Any) -> bool:

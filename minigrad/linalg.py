@@ -35,7 +35,11 @@ def _dtype_error(message: str) -> Exception:
 
 
 def dot(x: Any, y: Any) -> Any:
-    """Dot product of two 1-D tensors; PyTorch checks the dtypes before the sizes."""
+    """Dot product of two 1-D tensors; PyTorch checks the ranks, the dtypes, then the sizes."""
+    if x.ndim != 1 or y.ndim != 1:
+        raise runtime(
+            "matmul_shape", f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors"
+        )
     if x.dtype != y.dtype:
         raise _dtype_error(
             "dot : expected both vectors to have same dtype, but found "
@@ -164,6 +168,12 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
         dim: the dimensions to reduce, or None for all.
         keepdim: keep the reduced dimensions with size 1.
     """
+    if x.dtype.np_type.kind != "f":
+        raise runtime(
+            "norm_dtype",
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {_scalar_name(x)}",
+        )
     if isinstance(ord, str) or not (ord == float("inf") or ord > 0):
         raise runtime("norm_ord", f"minigrad's vector_norm has no ord={ord!r} yet")
     dims = None if dim is None else normalize_dims(dim, x.ndim)

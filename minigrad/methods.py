@@ -23,8 +23,9 @@ from minigrad.arguments import (
     number_arg,
     shape_of,
     size_args,
+    type_name,
 )
-from minigrad.errors import MinigradIndexError, runtime, typed
+from minigrad.errors import MinigradIndexError, MinigradTypeError, runtime, typed
 from minigrad.methods_more import MoreTensorMethods
 from minigrad.shapes import broadcast_message, shape_args
 from minigrad.shapes import normalize_dims as _dims
@@ -115,6 +116,18 @@ def _other(value: Any) -> Any:
 def _values(x: Any) -> Any:
     """A tensor's numpy values (even when it requires grad), or anything else as an array."""
     return x._data if isinstance(x, TensorMethods) else np.asarray(x)
+
+
+def _operand_of(fn: str, other: Any) -> Any:
+    """`other` as an operand of an in-place op; PyTorch's TypeError for anything else."""
+    operand = _other(other)
+    if operand is NotImplemented:
+        raise typed(
+            MinigradTypeError,
+            "argument_type",
+            f"{fn}(): argument 'other' (position 1) must be Tensor, not {type_name(other)}",
+        )
+    return operand
 
 
 class TensorMethods(MoreTensorMethods):
@@ -429,13 +442,23 @@ class TensorMethods(MoreTensorMethods):
         """Smallest element; with `dim`, (values, indices) along it; with a tensor, minimum."""
         return self._extreme("min", dim, keepdim)
 
+    def _softmax_dim(self, kernel: str, dim: int) -> int:
+        """`dim` as an index, after ATen's check that the dtype is floating point."""
+        from minigrad.random.checks import kernel_dtype
+
+        d = _dims(dim, self._data.ndim)[0]
+        last = d == self._data.ndim - 1 or self._data.ndim == 0
+        kernel_dtype(f"{kernel}_lastdim_kernel_impl" if last else f"{kernel}_kernel_impl",
+                     self._data.dtype)  # fmt: skip
+        return d
+
     def softmax(self, dim: int) -> Tensor:
         """exp(self) / Σ exp(self) along `dim`."""
-        return ops.softmax(self, dim=_dims(dim, self._data.ndim)[0])
+        return ops.softmax(self, dim=self._softmax_dim("softmax", dim))
 
     def log_softmax(self, dim: int) -> Tensor:
         """log(softmax(self)) along `dim`, computed stably."""
-        return ops.log_softmax(self, dim=_dims(dim, self._data.ndim)[0])
+        return ops.log_softmax(self, dim=self._softmax_dim("log_softmax", dim))
 
     # --- linear algebra -----------------------------------------------------------------------
     def mm(self, other: Any) -> Tensor:
@@ -688,19 +711,21 @@ class TensorMethods(MoreTensorMethods):
 
     def add_(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self += alpha * other, in place."""
+        _operand_of("add_", other)
         return self._inplace(ops.add, _other(other if alpha == 1 else other * alpha))
 
     def sub_(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self -= alpha * other, in place."""
+        _operand_of("sub_", other)
         return self._inplace(ops.sub, _other(other if alpha == 1 else other * alpha))
 
     def mul_(self, other: Any) -> Tensor:
         """self *= other, in place."""
-        return self._inplace(ops.mul, _other(other))
+        return self._inplace(ops.mul, _operand_of("mul_", other))
 
     def div_(self, other: Any) -> Tensor:
         """self /= other, in place."""
-        return self._inplace(ops.div, _other(other))
+        return self._inplace(ops.div, _operand_of("div_", other))
 
     def pow_(self, exponent: Any) -> Tensor:
         """self **= exponent, in place."""
@@ -730,10 +755,18 @@ class TensorMethods(MoreTensorMethods):
         """relu, in place."""
         return self._inplace(ops.relu)
 
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
+    # `x += [1]`: NotImplemented, so Python raises "unsupported operand type(s) for +=" as for torch
+    def __iadd__(self, other: Any) -> Any:
+        return NotImplemented if _other(other) is NotImplemented else self.add_(other)
+
+    def __isub__(self, other: Any) -> Any:
+        return NotImplemented if _other(other) is NotImplemented else self.sub_(other)
+
+    def __imul__(self, other: Any) -> Any:
+        return NotImplemented if _other(other) is NotImplemented else self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Any:
+        return NotImplemented if _other(other) is NotImplemented else self.div_(other)
 
     def _fill(self, values: Any) -> Any:
         from minigrad.grad_mode import is_grad_enabled

@@ -187,17 +187,36 @@ def _pow_base_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
     return where(0.0, g * (y * x ** sub_scalar(y, other=1)), condition=raw(y) == 0)
 
 
+def _power_scalar(x: np.ndarray, exponent: Any) -> np.ndarray:
+    if x.dtype.kind in "biu" and not isinstance(exponent, float) and exponent < 0:
+        raise runtime("int_pow", "Integers to negative integer powers are not allowed.")
+    return np.power(x, exponent)
+
+
 pow_scalar = defop(
     "pow",
-    lambda x, exponent: np.power(x, exponent),
+    _power_scalar,
     (_pow_backward,),
     saves="S",
     quiet=True,
     rule="grad_self = grad * exponent * self^(exponent - 1)",
 )
+
+
+def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """np.power, with PyTorch's integers to negative powers: 1 for 1, ±1 for -1, else 0."""
+    if np.result_type(x, y).kind not in "iu" or not np.any(y < 0):
+        return np.power(x, y)
+    negative = y < 0
+    out = np.power(x, np.where(negative, 0, y))
+    odd = np.where(y % 2 == 0, 1, -1)
+    inverse = np.where(x == 1, 1, np.where(x == -1, odd, 0))
+    return np.where(negative, inverse, out).astype(out.dtype)
+
+
 pow_tensor = defop(
     "pow_tensor",
-    np.power,
+    _power,
     (_pow_base_backward, _pow_exponent_backward),
     node="PowBackward1",
     saves="SS",
@@ -932,6 +951,11 @@ stack = defop(
 # --- softmax and losses -------------------------------------------------------------------------
 
 
+def _along(x: Any, dim: int) -> tuple[int, ...]:
+    """The dims a softmax sums over: `dim`, or none for a 0-d tensor (its softmax is 1)."""
+    return (dim,) if x.ndim else ()
+
+
 def _softmax(x: np.ndarray, dim: int) -> np.ndarray:
     e = np.exp(x - x.max(axis=dim, keepdims=True))
     return e / e.sum(axis=dim, keepdims=True)
@@ -945,18 +969,18 @@ def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
 softmax = defop(
     "softmax",
     _softmax,
-    (lambda g, out, x, dim: out * (g - sum_dim(g * out, dim=(dim,), keepdim=True)),),
+    (lambda g, out, x, dim: out * (g - sum_dim(g * out, dim=_along(x, dim), keepdim=True)),),
     saves_out=True,
     float_op=True,
-    rule="grad_self = result * (grad - Σ(grad * result))",
+    rule="grad_self = result * (grad - Σ(grad * result)), Σ along dim (none if self is 0-d)",
 )
 log_softmax = defop(
     "log_softmax",
     _log_softmax,
-    (lambda g, out, x, dim: g - exp(out) * sum_dim(g, dim=(dim,), keepdim=True),),
+    (lambda g, out, x, dim: g - exp(out) * sum_dim(g, dim=_along(x, dim), keepdim=True),),
     saves_out=True,
     float_op=True,
-    rule="grad_self = grad - exp(result) * Σgrad",
+    rule="grad_self = grad - exp(result) * Σgrad, Σ along dim (none if self is 0-d)",
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dispatch import OpDef, defop
-from minigrad.errors import MinigradError, _named_as_builtin, runtime, typed
+from minigrad.errors import MinigradNotImplementedError, runtime, typed
 from minigrad.ops import _scatter_back, clip, raw, sum_all, where, zeros_of
 
 
@@ -224,11 +224,6 @@ diagonal: OpDef = defop(
     view=True,
     rule="grad_self = zeros like self with grad on the diagonal",
 )
-
-
-@_named_as_builtin
-class MinigradNotImplementedError(MinigradError, NotImplementedError):
-    """A NotImplementedError: PyTorch's error for an op that has no derivative."""
 
 
 def _no_derivative(name: str) -> Any:

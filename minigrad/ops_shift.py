@@ -40,12 +40,16 @@ triu: OpDef = defop(
 
 def _cumsum_backward(g: Any, out: Any, x: Any, dim: int) -> Any:
     # each input adds into every later output: the reversed running sum of the gradient
+    if x.ndim == 0:  # a 0-d cumsum is the identity
+        return g
     return flip(cumsum(flip(g, dims=(dim,)), dim=dim), dims=(dim,))
 
 
 def _cumsum_forward(x: np.ndarray, dim: int) -> np.ndarray:
     # integers (and bools) sum in int64; floats accumulate in float64 and round once (ATen's
     # CPU cumsum accumulates in acc_type, double for float), so float32 matches bit for bit
+    if x.ndim == 0:  # PyTorch: a 0-d tensor's cumsum is a 0-d copy
+        return x.astype(np.int64 if x.dtype.kind in "biu" else x.dtype)
     if x.dtype.kind in "biu":
         return np.cumsum(x, axis=dim, dtype=np.int64)
     return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
@@ -55,7 +59,7 @@ cumsum: OpDef = defop(
     "cumsum",
     _cumsum_forward,
     (_cumsum_backward,),
-    rule="grad_self = reversed cumsum of grad along dim",
+    rule="grad_self = reversed cumsum of grad along dim (grad itself if self is 0-d)",
 )
 
 

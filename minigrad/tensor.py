@@ -309,6 +309,10 @@ class Tensor(TensorMethods, ExtraMethods):
         """True if this tensor was made inside `inference_mode()`."""
         return is_inference(self)
 
+    def _is_view(self) -> bool:
+        """True for a view that autograd tracks (its `_base` is the tensor it views)."""
+        return self._base is not None
+
     @property
     def is_leaf(self) -> bool:
         """True unless the tensor was made by a recorded operation (it has no grad_fn)."""

@@ -65,22 +65,30 @@ def test_plain_backward_makes_a_tensor_only_for_what_it_hands_out(
     assert x.grad is not None and w.grad is not None
 
 
-def test_public_functions_given_numpy_arrays_return_tensors() -> None:
-    # ops given only numpy arrays run the bare numpy forward (that is how rules run), so the
-    # public functions must make tensors of a user's arrays first
+NUMPY_ARGUMENTS = [
+    "lib.maximum(a, a)", "lib.minimum(a, a)", "lib.mm(m, m)", "lib.where(a > 0, a, 0.0)",
+    "lib.cat([a, a])", "lib.stack([a, a])", "lib.nn.functional.tanh(a)",
+    "lib.nn.functional.sigmoid(a)", "lib.nn.functional.relu(a)", "lib.matmul(m, m)",
+    "lib.sum(a)", "lib.mean(a)", "lib.max(a)", "lib.exp(a)", "lib.maximum(lib.ones(2), a)",
+    "lib.mm(lib.eye(2), m)", "lib.where(lib.ones(2) > 0, lib.ones(2), a)", "lib.exp(2.0)",
+    "lib.add(2, lib.ones(2)).tolist()", "lib.clamp(2.0, min=0)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", NUMPY_ARGUMENTS)
+def test_public_functions_refuse_numpy_arrays_as_torch(code: str) -> None:
+    """A numpy array (or a number) where torch wants a Tensor: torch's error class and its
+    first line (ops given only numpy arrays run the bare numpy forward, as rules run)."""
+    import torch
+
     a, m = np.ones(2), np.eye(2)
-    results = [
-        minigrad.maximum(a, a),
-        minigrad.minimum(a, a),
-        minigrad.mm(m, m),
-        minigrad.where(a > 0, a, 0.0),
-        minigrad.cat([a, a]),
-        minigrad.stack([a, a]),
-        minigrad.nn.functional.tanh(a),
-        minigrad.nn.functional.sigmoid(a),
-        minigrad.nn.functional.relu(a),
-    ]
-    assert all(isinstance(r, Tensor) for r in results)
+    outcomes = []
+    for lib in (minigrad, torch):
+        try:
+            outcomes.append(repr(eval(code, {"lib": lib, "a": a, "m": m})))
+        except Exception as e:
+            outcomes.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
+    assert outcomes[0] == outcomes[1]
 
 
 @pytest.mark.parametrize("values", [(1.0, 0.0), (1, 0), (1, 0.5), (True, False)])

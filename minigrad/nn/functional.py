@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.arguments import tensor_arg
 from minigrad.errors import MinigradIndexError, MinigradValueError, runtime, typed
-from minigrad.factories import as_tensor
 from minigrad.nn.dropout import dropout  # noqa: F401 - F.dropout
 
 # the layers' functions live beside (functional_layers.py); torch.nn.functional has them here
@@ -44,17 +44,17 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         input: the tensor.
         inplace: overwrite `input`.
     """
-    return input.relu_() if inplace else ops.relu(as_tensor(input))
+    return input.relu_() if inplace else ops.relu(tensor_arg("relu", input))
 
 
 def tanh(input: Tensor) -> Tensor:
     """tanh(x) elementwise."""
-    return ops.tanh(as_tensor(input))
+    return input.tanh()  # a numpy array: AttributeError, as torch's F.tanh
 
 
 def sigmoid(input: Tensor) -> Tensor:
     """σ(x) = 1 / (1 + e⁻ˣ) elementwise."""
-    return ops.sigmoid(as_tensor(input))
+    return input.sigmoid()
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
@@ -168,6 +168,9 @@ def mse_loss(
     """
     if weight is not None:
         raise NotImplementedError("minigrad's mse_loss does not support weight")
+    from minigrad.random.checks import kernel_dtype
+
+    kernel_dtype("mse_cpu", np.result_type(input._data.dtype, target._data.dtype))
     same_shape = target._data.shape == input._data.shape
     if not same_shape:
         warnings.warn(
@@ -186,7 +189,11 @@ def mse_loss(
         if message:
             raise runtime("broadcast", message, shapes=[input.shape, target.shape])
         shape = np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
-        input, target = input.expand(*shape), target.expand(*shape)
+        # torch.broadcast_tensors: only a tensor of another shape is expanded
+        if tuple(input.shape) != shape:
+            input = input.expand(*shape)
+        if tuple(target.shape) != shape:
+            target = target.expand(*shape)
     return ops.mse_loss(input, target, reduction=_reduction(reduction))
 
 
