@@ -90,3 +90,15 @@ def _rebuild(key: str, args: tuple[Any, ...], kind: str) -> MinigradError:
     err: MinigradError = globals()[key](*args)
     err.kind = kind
     return err
+
+
+_WARNED: set[str] = set()
+
+
+def warn_once(message: str, stacklevel: int) -> None:
+    """A UserWarning the first time only, as PyTorch's TORCH_WARN_ONCE (once per process)."""
+    if message not in _WARNED:
+        import warnings
+
+        _WARNED.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)

@@ -194,17 +194,20 @@ def check_overlap(t: Tensor) -> None:
 
 
 def check_inplace(t: Tensor) -> None:
-    """PyTorch's errors for an in-place op on a leaf that requires grad (or a view of one)."""
+    """PyTorch's errors for an in-place op on a leaf that requires grad (or a view of one).
+
+    As torch's check_inplace: a view that requires grad, of a leaf, is named a view first
+    (even a view made a leaf itself by requires_grad_()), then a leaf that requires grad."""
+    if t._base is not None and t._requires_grad and t._base.grad_fn is None:
+        raise runtime(
+            "inplace_leaf_view",
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+            tensor=t,
+        )
     if t.grad_fn is None and t._requires_grad:
         raise runtime(
             "inplace_leaf",
             "a leaf Variable that requires grad is being used in an in-place operation.",
-            tensor=t,
-        )
-    if t._base is not None and t._base.grad_fn is None and t._base._requires_grad:
-        raise runtime(
-            "inplace_leaf_view",
-            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
             tensor=t,
         )
 

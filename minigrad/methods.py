@@ -8,7 +8,6 @@ inside the methods. This is the engine's one deferred link (tests/test_engine_la
 
 from __future__ import annotations
 
-import warnings
 from collections import namedtuple
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from minigrad.arguments import (
     size_args,
     type_name,
 )
-from minigrad.errors import MinigradIndexError, MinigradTypeError, runtime, typed
+from minigrad.errors import MinigradIndexError, MinigradTypeError, runtime, typed, warn_once
 from minigrad.methods_more import MoreTensorMethods
 from minigrad.shapes import broadcast_message, shape_args
 from minigrad.shapes import normalize_dims as _dims
@@ -505,7 +504,7 @@ class TensorMethods(MoreTensorMethods):
     def T(self) -> Tensor:  # torch's name
         """All dimensions reversed (PyTorch warns unless the tensor is 2-D)."""
         if self._data.ndim != 2:
-            warnings.warn(T_WARNING, UserWarning, stacklevel=2)
+            warn_once(T_WARNING, stacklevel=2)  # TORCH_WARN_ONCE in PyTorch
         return ops.permute(self, dims=tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property

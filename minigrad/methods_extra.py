@@ -200,9 +200,6 @@ CROSS_WARNING = (
 )
 
 
-_warned: list[bool] = []
-
-
 def cross(input: Any, other: Any, dim: Any = None) -> Any:  # noqa: A002 - torch's name
     """`torch.cross`: a × b of 3-vectors along `dim`; no dim takes the first of size 3 (warned).
 
@@ -211,17 +208,13 @@ def cross(input: Any, other: Any, dim: Any = None) -> Any:  # noqa: A002 - torch
         other: the right vectors (broadcast against input).
         dim: the dimension of length 3.
     """
-    import warnings
-
-    from minigrad.errors import runtime
+    from minigrad.errors import runtime, warn_once
 
     if dim is None:
         sizes = np.broadcast_shapes(input.shape, other.shape)
         if 3 not in sizes:
             raise runtime("cross_dim", "no dimension of size 3 in input")
-        if not _warned:  # PyTorch warns once per process (TORCH_WARN_ONCE)
-            _warned.append(True)
-            warnings.warn(CROSS_WARNING, UserWarning, stacklevel=2)
+        warn_once(CROSS_WARNING, stacklevel=2)  # TORCH_WARN_ONCE in PyTorch
         dim = list(sizes).index(3)
     return linalg_cross(input, other, dim)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import dtypes
 from minigrad.device import CPU, CUDA_MISSING, device
-from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
+from minigrad.errors import MinigradTypeError, MinigradValueError, runtime, warn_once
 from minigrad.grad_mode import INFERENCE_REQUIRES_GRAD, INFERENCE_TENSORS, _state, is_inference
 from minigrad.methods import TensorMethods
 from minigrad.methods_extra import ExtraMethods
@@ -236,7 +236,7 @@ class Tensor(TensorMethods, ExtraMethods):
 
     def _scalar(self, kind: type) -> Any:
         if self.requires_grad:
-            warnings.warn(SCALAR_WARNING, UserWarning, stacklevel=3)
+            warn_once(SCALAR_WARNING, stacklevel=3)  # TORCH_WARN_ONCE in PyTorch
         if self._data.size != 1:
             raise MinigradValueError("only one element tensors can be converted to Python scalars")
         return kind(self._data.item())

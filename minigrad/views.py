@@ -103,10 +103,12 @@ def writable(arr: np.ndarray) -> np.ndarray:
     expanded view: `np.broadcast_to`); `arr` itself when its memory is not writable at all."""
     if arr.flags.writeable:
         return arr
-    owner = arr
-    while isinstance(owner.base, np.ndarray):
+    owner: Any = arr
+    while getattr(owner, "base", None) is not None:  # as_strided's views go through a DummyArray
         owner = owner.base
-    if not owner.flags.writeable or not owner.flags.c_contiguous:
+    if not isinstance(owner, np.ndarray) or not owner.flags.writeable:
+        return arr
+    if not owner.flags.c_contiguous:
         return arr
     offset = arr.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
     return np.ndarray(arr.shape, arr.dtype, buffer=owner, offset=offset, strides=arr.strides)

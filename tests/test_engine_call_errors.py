@@ -71,3 +71,20 @@ def test_softmax_of_a_0d_tensor_has_a_zero_gradient(name: str) -> None:
         (g,) = lib.autograd.grad(getattr(x, name)(0) * x, x, create_graph=True)
         grads.append((float(x.grad), float(g)))
     assert grads[0] == grads[1]
+
+
+def test_warn_once_warnings_are_given_once_per_process() -> None:
+    """`x.T` of a 1-D tensor and float() of a tensor that requires grad warn the first time
+    only, as torch's TORCH_WARN_ONCE (a test run shares torch's process, so minigrad alone)."""
+    import warnings
+
+    from minigrad import errors
+    from minigrad.methods import T_WARNING
+    from minigrad.tensor import SCALAR_WARNING
+
+    errors._WARNED.difference_update({T_WARNING, SCALAR_WARNING})
+    x = minigrad.ones(3, requires_grad=True)
+    with warnings.catch_warnings(record=True) as log:
+        warnings.simplefilter("always")
+        x.T, x.T, float(x.sum()), float(x.sum())
+    assert [str(w.message) for w in log] == [T_WARNING, SCALAR_WARNING]
