@@ -221,6 +221,7 @@ pow_tensor = defop(
     saves="SS",
     saves_out=True,
     quiet=True,
+    arg_names=("self", "exponent"),
     rule="grad_self = grad * exponent * self^(exponent - 1); "
     "grad_exponent = grad * result * ln(self) (0 where self = 0 and exponent >= 0)",
 )
@@ -666,6 +667,7 @@ mm_op: OpDef = defop(
         lambda g, out, x, y, layout=(False, False): _mat2_backward(g, x, layout[1]),
     ),
     saves="OO",
+    arg_names=("self", "mat2"),
     rule="grad_self = grad @ mat2ᵀ; grad_mat2 = selfᵀ @ grad",
 )
 dot = defop(
@@ -695,6 +697,7 @@ bmm: OpDef = defop(
         lambda g, out, x, y: bmm(transpose(x, dim0=1, dim1=2), g),
     ),
     saves="OO",
+    arg_names=("self", "mat2"),
     rule="grad_self = grad @ mat2ᵀ (per batch); grad_mat2 = selfᵀ @ grad",
 )
 
