@@ -70,6 +70,10 @@ class OpDef:
             floating point warnings off (PyTorch gives inf/nan silently), see `_QUIET`.
         saves_attrs: the node keeps non-tensor state (indices, a condition) that PyTorch saves
             and frees, so a second backward fails there too.
+        arg_names: PyTorch's names of the inputs (default `self`, `other`): they name the saved
+            tensors (`_saved_other`), and a node computes its inputs' gradients in the sorted
+            order of these names, as PyTorch's generated nodes do (torchgen sorts the keys of
+            derivatives.yaml), which shows in the nodes that create_graph records.
     """
 
     def __init__(
@@ -86,12 +90,16 @@ class OpDef:
         view: bool = False,
         quiet: bool = False,
         saves_attrs: bool = False,
+        arg_names: tuple[str, ...] = (),
     ) -> None:
         self.name, self.forward, self.backward, self.rule = name, forward, backward, rule
         self.saves, self.saves_out, self.float_op = saves, saves_out, float_op
         self.view, self.quiet = view, quiet
         self.may_save = saves_out or saves_attrs or any(c in "SO" for c in saves)
         self.codes = saves or "-"  # the last code stands for any further inputs (cat, stack)
+        self.arg_names = arg_names
+        names = arg_names or _input_names(len(backward) if isinstance(backward, tuple) else 0)
+        self.grad_order = tuple(sorted(range(len(names)), key=names.__getitem__))
         node_name = node or "".join(p.title() for p in name.strip("_").split("_")) + "Backward0"
         self.node_cls: type[OpNode] = type(node_name, (OpNode,), {"__slots__": (), "op": self})
 
@@ -335,7 +343,8 @@ class OpNode(Node):
         inputs, attrs, saved, result = state.inputs, state.attrs, state.versions, state.out
         if saved is not None:
             self._check_saved(state)
-        if isinstance(grad, Tensor):
+        tensors = isinstance(grad, Tensor)
+        if tensors:
             if result is not None:
                 result = Tensor._make(result, self if _state.enabled else None)
             args = inputs
@@ -344,6 +353,8 @@ class OpNode(Node):
         else:
             args = inputs
         rule = self.op.backward
+        if tensors and isinstance(rule, tuple):  # the formulas' order shows in recorded nodes
+            return self._in_order(rule, grad, result, args, attrs)
         grads: list[Any] = []
         if isinstance(rule, tuple):  # one formula per input: run only those that are needed
             for f, inp, (child, _) in zip(rule, inputs, self.next_functions):
@@ -358,6 +369,18 @@ class OpNode(Node):
             ):
                 grads.append(None if g is None or child is None else fit(g, inp))
         return tuple(grads)
+
+    def _in_order(
+        self, rule: tuple[Any, ...], grad: Tensor, result: Any, args: tuple[Any, ...], attrs: Any
+    ) -> tuple[Any, ...]:
+        """Run the needed formulas in PyTorch's order (see OpDef's `arg_names`), then fit each
+        gradient to its input in input order, as PyTorch's engine does once a node returns."""
+        found: list[Any] = [None] * len(rule)
+        edges = self.next_functions
+        for i in self.op.grad_order:
+            if edges[i][0] is not None:
+                found[i] = rule[i](grad, result, *args, **attrs)
+        return tuple([None if g is None else fit(g, x) for g, x in zip(found, self._ctx.inputs)])
 
     def _check_saved(self, state: BackwardState) -> None:
         """PyTorch's errors for a node already freed, or a saved tensor changed in place."""
@@ -386,7 +409,7 @@ class OpNode(Node):
         """What this node saved, by PyTorch's names (`self`, `other`, `result`)."""
         state = self._ctx
         inputs, attrs, out = state.inputs, state.attrs, state.out
-        names = _input_names(len(inputs))
+        names = self.op.arg_names or _input_names(len(inputs))
         found: dict[str, Any] = {
             n: v for n, v in zip(names, inputs) if isinstance(v, (Tensor, int, float))
         }

@@ -28,6 +28,8 @@ ops_shift.py look the same):
         view=True,         the output is a view: memory and version counter of input 0
         quiet=True,        numpy's floating point warnings are silenced (PyTorch gives inf/nan)
         saves_attrs=True,  non-tensor state (indices, a condition) is saved and freed too
+        arg_names=(...),   PyTorch's input names where not (self, other): gradients are made
+                           in their sorted order, as PyTorch's generated nodes make them
         rule="...",        the backward in words: `grad_<input> = ...`, one clause per input
     )
 
@@ -115,11 +117,19 @@ mul = defop(
     saves="OO",
     rule="grad_self = grad * other; grad_other = grad * self",
 )
+
+
+def _div_other_backward(g: Tensor, out: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    # PyTorch's div_tensor_other_backward: -grad * ((self / other) / other), the same roundings;
+    # its C++ evaluates the right operand first, so the quotients are recorded before -grad
+    quotient = (x / y) / y
+    return -g * quotient
+
+
 div = defop(
     "div",
     np.true_divide,
-    # PyTorch's div_tensor_other_backward: -grad * ((self / other) / other), the same roundings
-    (lambda g, out, x, y: g / y, lambda g, out, x, y: -g * ((x / y) / y)),
+    (lambda g, out, x, y: g / y, _div_other_backward),
     saves="OS",
     float_op=True,
     quiet=True,
@@ -160,10 +170,18 @@ neg = defop(
     (lambda g, out, x: -g,),
     rule="grad_self = -grad",
 )
+
+
+def _reciprocal_backward(g: Tensor, out: Tensor, x: Tensor) -> Tensor:
+    # PyTorch's -grad * (result * result): C++ evaluates the right operand first
+    square = out * out
+    return -g * square
+
+
 reciprocal = defop(
     "reciprocal",
     np.reciprocal,
-    (lambda g, out, x: -g * (out * out),),
+    (_reciprocal_backward,),
     saves_out=True,
     float_op=True,
     quiet=True,
@@ -222,6 +240,7 @@ pow_tensor = defop(
     saves="SS",
     saves_out=True,
     quiet=True,
+    arg_names=("self", "exponent"),
     rule="grad_self = grad * exponent * self^(exponent - 1); "
     "grad_exponent = grad * result * ln(self) (0 where self = 0 and exponent >= 0)",
 )
@@ -299,6 +318,7 @@ tanh_backward: OpDef = defop(
     ),
     node="TanhBackwardBackward0",
     saves="OS",
+    arg_names=("grad_output", "output"),
     rule="grad_grad = grad * (1 - result²); grad_result = grad * (-2 * result * grad_grad)",
 )
 tanh = defop(
@@ -309,16 +329,22 @@ tanh = defop(
     float_op=True,
     rule="grad_self = grad * (1 - result²)",
 )
+
+
+def _sigmoid_output_backward(gg: Tensor, o: Tensor, g: Tensor, out: Tensor) -> Tensor:
+    # PyTorch's grad * grad_output * (-2 * output + 1): C++ evaluates the right operand first
+    slope = add_scalar(mul_scalar(out, other=-2), other=1)
+    return gg * g * slope
+
+
 sigmoid_backward: OpDef = (
     defop(  # sigmoid's gradient as one op: SigmoidBackwardBackward0, as PyTorch
         "sigmoid_backward",
         lambda g, out: g * (1 - out) * out,  # PyTorch's order: the same bits as its kernel
-        (
-            lambda gg, o, g, out: sigmoid_backward(gg, out),
-            lambda gg, o, g, out: gg * g * add_scalar(mul_scalar(out, other=-2), other=1),
-        ),
+        (lambda gg, o, g, out: sigmoid_backward(gg, out), _sigmoid_output_backward),
         node="SigmoidBackwardBackward0",
         saves="SS",
+        arg_names=("grad_output", "output"),
         rule="grad_grad = grad * (1 - result) * result; "
         "grad_result = grad * grad_grad * (1 - 2 * result)",
     )
@@ -331,12 +357,17 @@ sigmoid = defop(
     float_op=True,
     rule="grad_self = grad * (1 - result) * result",
 )
-threshold_backward = defop(  # relu's gradient as an op: ThresholdBackwardBackward0, as PyTorch
+# relu's gradient as an op: ThresholdBackwardBackward0, as PyTorch
+threshold_backward: OpDef = defop(
     "threshold_backward",
     lambda g, out: np.where(out > 0, g, np.zeros((), g.dtype)),
-    (lambda gg, o, g, out: gg * (raw(out) > 0), lambda gg, o, g, out: zeros_of(out, gg)),
+    (
+        lambda gg, o, g, out: threshold_backward(gg, out),
+        lambda gg, o, g, out: zeros_of(out, gg),
+    ),
     node="ThresholdBackwardBackward0",
     saves="-S",
+    arg_names=("grad_output", "self"),
     rule="grad_grad = grad where result > 0, else 0; grad_result = zeros like result",
 )
 relu = defop(
@@ -655,6 +686,7 @@ mm_op: OpDef = defop(
         lambda g, out, x, y, layout=(False, False): _mat2_backward(g, x, layout[1]),
     ),
     saves="OO",
+    arg_names=("self", "mat2"),
     rule="grad_self = grad @ mat2ᵀ; grad_mat2 = selfᵀ @ grad",
 )
 dot = defop(
@@ -662,6 +694,7 @@ dot = defop(
     _dot_forward,
     (lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
     saves="OO",
+    arg_names=("self", "tensor"),
     rule="grad_self = grad * tensor; grad_tensor = grad * self",
 )
 mv: OpDef = defop(
@@ -672,6 +705,7 @@ mv: OpDef = defop(
         lambda g, out, x, y: mv(t(x), g),
     ),
     saves="OO",
+    arg_names=("self", "vec"),
     rule="grad_self = grad ⊗ vec; grad_vec = selfᵀ @ grad",
 )
 bmm: OpDef = defop(
@@ -682,6 +716,7 @@ bmm: OpDef = defop(
         lambda g, out, x, y: bmm(transpose(x, dim0=1, dim1=2), g),
     ),
     saves="OO",
+    arg_names=("self", "mat2"),
     rule="grad_self = grad @ mat2ᵀ (per batch); grad_mat2 = selfᵀ @ grad",
 )
 
@@ -700,6 +735,7 @@ addmm_op: OpDef = defop(
         lambda g, out, b, x, y, layout=(False, False): _mat2_backward(g, x, layout[1]),
     ),
     saves="-OO",
+    arg_names=("self", "mat1", "mat2"),
     rule="grad_bias = grad; grad_mat1 = grad @ mat2ᵀ; grad_mat2 = mat1ᵀ @ grad",
 )
 
@@ -835,6 +871,7 @@ index_put = defop(
     _put_forward,
     (_put_base_backward, _put_values_backward),
     node="IndexPutImplBackward0",  # PyTorch's name inside backward graphs (index's gradient)
+    arg_names=("self", "values"),
     rule="grad_self = grad (0 where overwritten); grad_values = grad[indices]",
 )
 copy_slices = defop(
@@ -864,6 +901,7 @@ fill_tensor = defop(  # x.fill_(v) with a 0-d v, and x[...] = 2.0 (torch makes 2
     lambda x, v: np.full_like(x, v),
     (lambda g, out, x, v: zeros_of(x, g), lambda g, out, x, v: g.sum()),
     node="FillBackward3",
+    arg_names=("self", "value"),
     rule="grad_self = zeros like self; grad_value = Σ grad",
 )
 
@@ -1003,6 +1041,7 @@ mse_loss = defop(
         lambda g, out, x, y, reduction: -_mse_grad(g, x, y, reduction),
     ),
     saves="SS",
+    arg_names=("self", "target"),
     rule="grad_input = grad * 2 * (input - target) / n; "
     "grad_target = -grad * 2 * (input - target) / n",
 )

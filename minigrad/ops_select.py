@@ -58,6 +58,7 @@ scatter: OpDef = defop(
         lambda g, out, x, src, dim, index: gather(g, dim=dim, index=index),
     ),
     saves_attrs=True,
+    arg_names=("self", "src"),
     rule="grad_self = grad with the written places zeroed; grad_src = grad.gather(index)",
 )
 scatter_value: OpDef = defop(
@@ -76,6 +77,7 @@ scatter_add: OpDef = defop(
         lambda g, out, x, src, dim, index: gather(g, dim=dim, index=index),
     ),
     saves_attrs=True,
+    arg_names=("self", "src"),
     rule="grad_self = grad; grad_src = grad.gather(index)",
 )
 
@@ -134,6 +136,7 @@ masked_fill_tensor: OpDef = defop(
     ),
     node="MaskedFillBackward1",
     saves_attrs=True,
+    arg_names=("self", "value"),
     rule="grad_self = grad, 0 where mask; grad_value = Σ grad where mask",
 )
 clamp_min: OpDef = defop(

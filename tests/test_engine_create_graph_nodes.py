@@ -2,7 +2,9 @@
 
 For every expression: the first gradients (with a gradient that itself requires grad) and the
 gradients of their squares, compared with torch: the graph's node names three levels deep,
-`next_functions` order included, and the values.
+`next_functions` order included, the order the backward passes recorded the nodes in (which
+decides the order a later backward sums a tensor's gradients in: AddBackward0's inputs), and
+the values.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pytest
 import torch
 
 import minigrad
+from minigrad import graph
 
 EXPRESSIONS = [
     "x.cos()", "x.sin()", "x.abs()", "x.reciprocal()", "x.pow(2)", "x.pow(3)", "x.pow(0.5)",
@@ -29,10 +32,17 @@ EXPRESSIONS = [
     "x.reshape(-1)", "x / y", "y / x", "2 / x", "x / 2", "x * 2", "s * x", "s.max(0)[0] * x",
     "x.neg()", "b.t().expand(3, 1).t() @ m", "x @ b.expand(1, 3).t()",
     "torch.clamp_min(x, 0.1)", "torch.clamp_max(x, 0.1)", "x.relu().relu()",
+    # a tensor used two or three times: its gradients are summed in torch's order
+    "x * x", "x + x", "x * x * y", "x * y * x * y", "(x * y).exp() * x", "x.sin() + x.cos() * x",
+    "x / x", "x ** x", "(x * y) / (x + y)", "(x ** y) * (y ** x)", "x.exp() * x.exp()",
+    "x.reciprocal() * x", "x.sqrt().log()", "x.tanh() * x", "x.sigmoid() * x", "x.relu() * x",
+    "x.mean() * x", "(x * y).sum() * x", "x.max() * x", "torch.clamp(x, -0.5, 0.5) * x",
+    "torch.maximum(x, y) * x", "torch.where(x > 0, x * y, y * x)", "torch.sub(x * y, x, alpha=2)",
+    "x * b + b * x", "s * x * s", "x @ m @ m.t() @ x.t()", "x.t().mm(x * y)",
+    "torch.dot(x[0], y[0] * x[0])", "torch.mv(x, x[0] * y[0])", "torch.stack([x, x * y, y])",
+    "torch.bmm(x.unsqueeze(0), y.t().unsqueeze(0))",
+    "torch.nn.functional.linear(x, m.t() * 2, b[0, :2])",
 ]  # fmt: skip
-# The second gradient sums a leaf's contributions in another order than torch's engine (the
-# same nodes, AddBackward0's inputs swapped): found, not fixed.
-SECOND_ORDER_DIFFERS = {"x ** y", "y ** x", "x / y", "y / x"}
 
 
 def _chain(fn: Any, depth: int) -> Any:
@@ -43,12 +53,25 @@ def _chain(fn: Any, depth: int) -> Any:
     return (fn.name(), [_chain(f, depth - 1) for f, _ in fn.next_functions])
 
 
+def _recorded(grads: Any, after: int) -> list[Any]:
+    """The nodes made by the backward passes (numbered after `after`), in walk order: the rank of
+    each in the order they were made (an AccumulateGrad or an older node: None)."""
+    made = graph.toposort([g.grad_fn for g in grads if g is not None])
+    numbers = sorted(n._sequence_nr() for n in made if not _accumulator(n))
+    rank = {n: i for i, n in enumerate(q for q in numbers if q > after)}
+    return [None if _accumulator(n) else rank.get(n._sequence_nr()) for n in made]
+
+
+def _accumulator(node: Any) -> bool:
+    return bool(node.name().endswith("AccumulateGrad"))  # torch numbers it 2**64 - 1
+
+
 def _values(grads: Any) -> list[Any]:
     # force: torch's gradient of sgn is a ZeroTensor, which numpy() refuses without it
     return [None if g is None else g.detach().numpy(force=True).astype(np.float64) for g in grads]
 
 
-def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any]]:
+def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any], list[Any]]:
     f64 = lib.float64
     x = lib.tensor([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]], dtype=f64, requires_grad=True)
     y = lib.tensor([[0.5, 1.0, -2.0], [1.0, 0.25, 3.0]], dtype=f64, requires_grad=True)
@@ -64,18 +87,17 @@ def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any]]:
     seconds = lib.autograd.grad(total, leaves, create_graph=True, allow_unused=True)
     first_nodes = [None if g is None else _chain(g.grad_fn, 4) for g in firsts]
     second_nodes = [None if g is None else _chain(g.grad_fn, 3) for g in seconds]
-    return first_nodes, second_nodes, _values(firsts) + _values(seconds)
+    order = _recorded(firsts + seconds, upstream.grad_fn._sequence_nr())
+    return first_nodes, second_nodes, order, _values(firsts) + _values(seconds)
 
 
 @pytest.mark.parametrize("expression", EXPRESSIONS)
 def test_gradient_graphs_match_torch(expression: str) -> None:
-    first, second, values = _graphs(minigrad, expression)
-    want_first, want_second, want_values = _graphs(torch, expression)
+    first, second, order, values = _graphs(minigrad, expression)
+    want_first, want_second, want_order, want_values = _graphs(torch, expression)
     assert first == want_first
-    if expression in SECOND_ORDER_DIFFERS:
-        assert second != want_second  # strict: says when the order is fixed
-    else:
-        assert second == want_second
+    assert second == want_second
+    assert order == want_order
     for got, want in zip(values, want_values, strict=True):
         assert (got is None) == (want is None)
         if got is not None:

@@ -166,6 +166,20 @@ def test_graph_backward_in_threads_gives_each_its_own_gradients() -> None:
     assert results == {k: [2.0 * k * k, 4.0 * k * k] for k in range(1, 5)}
 
 
+@pytest.mark.parametrize(
+    "expression",
+    ["m[None].bmm(m.t()[None])", "v ** (v * 1)", "v.dot(v * 2)", "m.mv(v * 2)", "v * (v * 2)"],
+)
+def test_graph_saved_tensors_have_torch_names(expression: str) -> None:
+    def saved(lib: Any) -> list[str]:
+        v = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        m = lib.ones(2, 3, requires_grad=True)
+        node = eval(expression, {"v": v, "m": m}).grad_fn
+        return [n for n in dir(node) if n.startswith("_saved_") and "sym_" not in n]
+
+    assert saved(minigrad) == saved(torch)
+
+
 def test_graph_saved_tensors_are_the_inputs_until_backward() -> None:
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
     w = minigrad.tensor([3.0, 4.0], requires_grad=True)

@@ -31,7 +31,9 @@ ENGINE = Path(minigrad.__file__).parent
 ROW_MODULES = sorted(
     p.name for p in ENGINE.glob("*.py") if "defop(" in p.read_text() and p.name != "dispatch.py"
 )
-FLAGS = ("node", "saves", "saves_out", "float_op", "view", "quiet", "saves_attrs", "rule")
+FLAGS = (
+    "node", "saves", "saves_out", "float_op", "view", "quiet", "saves_attrs", "arg_names", "rule",
+)  # fmt: skip
 CLAUSE = re.compile(r"\s*grad_(\w+)(?:\[i\])?\s*=\s*(.*)", re.S)
 
 

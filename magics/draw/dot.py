@@ -37,7 +37,11 @@ LEGEND = (
     ("output", OUTPUT_COLOR, "box"),
 )
 # Positions of an op's inputs -> the `_saved_*` names torch uses for them (to show constants).
-SAVED_INPUT_NAMES = (("self", "input", "mat1"), ("other", "mat2", "weight", "exponent"), ("bias",))
+SAVED_INPUT_NAMES = (
+    ("self", "input", "mat1"),
+    ("other", "mat2", "weight", "exponent", "tensor", "vec", "target"),
+    ("bias",),
+)
 
 
 @dataclass
