@@ -779,8 +779,9 @@ class TensorMethods(MoreTensorMethods):
         needs = self._requires_grad or getattr(src, "requires_grad", False)  # type: ignore[attr-defined]
         if needs and _grad_on() and self._data.dtype.kind == "f":
             return self._inplace(ops.copy_, src)
-        _check_copy_shape(self._data.shape, tuple(np.shape(src)))
-        return self._fill(np.asarray(src))
+        values = np.asarray(getattr(src, "_data", src))  # a src that requires grad, in no_grad
+        _check_copy_shape(self._data.shape, values.shape)
+        return self._fill(values)
 
     def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with uniform random values in [a, b), in place (torch's numbers)."""

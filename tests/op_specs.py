@@ -360,7 +360,7 @@ OP_SPECS: list[OpSpec] = [
         "index_put_",
         _index_put,
         s.shapes(min_dims=1).flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh[1:]))),
-        ("index_put_", "mul"),
+        ("index_put_", "mul", "view"),  # a value with leading 1s is viewed first
     ),
     OpSpec(
         "cat",

@@ -79,6 +79,8 @@ def test_setitem_advanced_key_records_index_put_as_torch(key: str, value: str) -
         "t = x * 1\nt.copy_(torch.ones(3))",
         "t = x * 1\nt[0].copy_(w.double())",
         "t = x * 1\nt[False] = w",  # nothing happens
+        "t = torch.zeros(3, dtype=torch.long)\nt.copy_(w * 2.5)",
+        "t = torch.zeros(3)\nwith torch.no_grad(): t.copy_(w)",
         "t = x * 1\nt[True] = w",
         "t = (x * 1)[:, :0]\nt[...] = w[:0]",
     ],
