@@ -21,6 +21,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.inplace import OVERLAP, check_inference, check_inplace, inplace, rebase_views
+from minigrad.shapes import broadcast_message
 from minigrad.tensor import Tensor
 
 _VALID_KEYS = (
@@ -185,17 +186,24 @@ def _advanced(t: Any, key: tuple[Any, ...]) -> Any:
 
 
 def setitem(t: Any, key: Any, value: Any) -> None:
-    """`t[key] = value`: in place, recorded as CopySlices when gradients are involved."""
+    """`t[key] = value` as PyTorch's `THPVariable_setitem`: a key of ints, slices and None
+    `copy_to`s the value into `t[key]` (CopyBackwards, CopySlices through a view), a key with
+    lists, int or bool tensors calls `index_put_` (IndexPutBackward0)."""
     check_inference(t)
+    if key is False:
+        return  # PyTorch skips `t[False] = v` before it reads the key or the value
     _check_zero_dim(t, key)
     key = _plain_key(key)
-    if not any(isinstance(k, np.ndarray) for k in key):
-        check_basic(_expand_ellipsis(key, t.ndim), tuple(t.shape))  # before the leaf checks
-        # a copy into an expanded region would write one element twice
-        if views.overlaps(t._data[key]):
-            if is_grad_enabled():
-                check_inplace(t)  # PyTorch's leaf errors come first
-            raise runtime("internal_overlap", OVERLAP, tensor=t)
+    advanced = any(isinstance(k, np.ndarray) for k in key)
+    value = _value_of(t, value)
+    # PyTorch's applySlicing checks the ints first (before the leaf checks)
+    check_basic(_expand_ellipsis(_basic_part(key), t.ndim), tuple(t.shape))
+    if advanced:
+        value = _strip_ones(value)
+    else:
+        value = _copy_source(value, t._data[key].shape)
+    grad = is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False))
+    grad = grad and t._data.dtype.kind == "f"  # an integer tensor takes the values, no graph
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view
         raise runtime(
@@ -203,30 +211,15 @@ def setitem(t: Any, key: Any, value: Any) -> None:
             "a view of a leaf Variable that requires grad is being used in an in-place operation.",
             tensor=t,
         )
-    if is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False)):
-        plain = not any(isinstance(k, np.ndarray) for k in key)
-        if plain and _fills(value, t) and not _makes_view(key, t.shape):
-            # the key keeps all of t: torch's copy_to fills t itself with a 0-d value
-            if not isinstance(value, Tensor):
-                value = Tensor._make(np.asarray(value, t._data.dtype))
-            inplace(ops.fill_tensor, t, value)
-            return
-        v = (
-            value
-            if isinstance(value, Tensor)
-            else float(value)
-            if isinstance(value, (int, float, np.number))
-            else value
-        )
-        inplace(ops.copy_slices, t, v, key=key, accumulate=False)
-        node = t.grad_fn
-        if isinstance(node, OpNode) and (not plain or _makes_view(key, t.shape)):
-            # torch's node here (CopySlices, IndexPutBackward0) frees what it keeps, so a second
-            # backward fails; for a whole-tensor copy (CopyBackwards) it keeps nothing
-            node._ctx.versions = ()
-        return
     if is_grad_enabled():
-        check_inplace(t)
+        check_inplace(t)  # PyTorch's leaf errors come before the writing op's own checks
+    if advanced:
+        _check_index_put(t, key, value)
+    elif views.overlaps(t._data[key]):  # a copy into an expanded region writes one element twice
+        raise runtime("internal_overlap", OVERLAP, tensor=t)
+    if grad:
+        _record_write(t, key, value, advanced)
+        return
     target = views.writable(t._data)  # an expanded tensor: PyTorch writes the shared memory
     target[key] = value._data if isinstance(value, Tensor) else value
     t._version[0] += 1
@@ -234,23 +227,162 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     rebase_views(t._base if t._base is not None else t)
 
 
-def _fills(value: Any, t: Tensor) -> bool:
-    """True when torch's `copy_to` fills: a number (made a 0-d tensor) or a 0-d tensor written
-    into a tensor of another shape (one of t's shape is copied: CopyBackwards)."""
-    if isinstance(value, Tensor):
-        return value.ndim == 0 and t.ndim > 0
-    return isinstance(value, (int, float))
+def _value_of(t: Tensor, value: Any) -> Any:
+    """A tensor or a number, as PyTorch's valueToTensor takes them; a numpy array becomes a
+    constant tensor (Tensor's own fills write one, `uniform_`), where PyTorch refuses it."""
+    if isinstance(value, np.ndarray):
+        return Tensor._make(value)
+    if not isinstance(value, (Tensor, int, float, np.number)):
+        raise typed(
+            MinigradTypeError,
+            "setitem_value",
+            f"can't assign a {type(value).__name__} to a torch.{t.dtype.legacy}",
+        )
+    return value
+
+
+def _record_write(t: Tensor, key: tuple[Any, ...], value: Any, advanced: bool) -> None:
+    """The write as a node: CopyBackwards or FillBackward3 into all of t, IndexPutBackward0,
+    or CopySlices when torch writes through a view of t (`t[0]`, `t[1:, [0]]`)."""
+    if not isinstance(value, Tensor):  # torch makes a number a 0-d tensor of t's dtype
+        value = Tensor._make(np.asarray(value, t._data.dtype))
+    if _makes_view(key, t.shape):
+        inplace(ops.copy_slices, t, value, key=key, accumulate=False)
+        node = t.grad_fn
+        if isinstance(node, OpNode):  # CopySlices frees its in-place node: no second backward
+            node._ctx.versions = ()
+    elif advanced:
+        inplace(ops.index_put_, t, value, key=key, accumulate=False)
+    elif value.shape != t.shape:  # copy_to fills with a 0-d value of another shape
+        inplace(ops.fill_tensor, t, value)
+    else:
+        inplace(ops.copy_, t, value)
+
+
+def _copy_source(value: Any, shape: tuple[int, ...]) -> Any:
+    """What PyTorch's `copy_to` copies into a destination of `shape`: the value itself when the
+    shapes match or it is 0-d (a fill), else the value without its leading 1s
+    (ViewBackward0), expanded to `shape` (ExpandBackward0) when that still differs."""
+    if not isinstance(value, Tensor) or value.shape == shape or value.ndim == 0:
+        return value
+    src = ops.view(value, shape=_without_leading_ones(value.shape))
+    return src if src.shape == shape else src.expand(shape)
+
+
+def _strip_ones(value: Any) -> Any:
+    """index_put_'s value: a tensor's leading 1s viewed away (ViewBackward0) if it has any."""
+    if isinstance(value, Tensor) and value.shape != _without_leading_ones(value.shape):
+        return ops.view(value, shape=_without_leading_ones(value.shape))
+    return value
+
+
+def _without_leading_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """PyTorch's slicePrefix1sSize: the shape after its leading size-1 dims."""
+    i = 0
+    while i < len(shape) and shape[i] == 1:
+        i += 1
+    return tuple(shape[i:])
+
+
+def _check_index_put(t: Tensor, key: tuple[Any, ...], value: Any) -> None:
+    """index_put_'s errors on the sliced tensor (ints selected away, as PyTorch's applySlicing
+    does): a mask of the wrong shape, an index out of range, then a value that does not
+    broadcast to the indexing result or is of another dtype (one value under a single bool
+    mask is a masked fill, which casts)."""
+    sliced, probe, arrays = _applied_slicing(t, key)
+    _check_indices(sliced.shape, arrays)
+    if not isinstance(value, Tensor) or (
+        value._data.size == 1 and len(arrays) == 1 and arrays[0][1].dtype == bool
+    ):
+        return
+    result = tuple(sliced[probe].shape)
+    if broadcast_message([tuple(value.shape), result]) or value.ndim > len(result):
+        raise runtime(
+            "broadcast",
+            f"shape mismatch: value tensor of shape [{', '.join(map(str, value.shape))}] cannot "
+            f"be broadcast to indexing result of shape [{', '.join(map(str, result))}]",
+        )
+    if value._data.dtype != t._data.dtype:
+        raise runtime(
+            "index_put_dtype",
+            "Index put requires the source and destination dtypes match, got "
+            f"{_scalar_name(t)} for the destination and {_scalar_name(value)} for the source.",
+        )
+
+
+def _check_indices(shape: tuple[int, ...], arrays: list[tuple[int, np.ndarray]]) -> None:
+    """PyTorch's IndexErrors for a mask of the wrong shape or an index out of range (its
+    message counts the dimension among the indexed ones)."""
+    done = 0
+    for dim, k in arrays:
+        if k.dtype == bool and tuple(k.shape) != shape[dim : dim + k.ndim]:
+            j = next(i for i, n in enumerate(k.shape) if shape[dim + i : dim + i + 1] != (n,))
+            raise typed(
+                MinigradIndexError,
+                "index_mask",
+                f"The shape of the mask [{', '.join(map(str, k.shape))}] at index {j} does not "
+                f"match the shape of the indexed tensor [{', '.join(map(str, shape))}] at index "
+                f"{dim + j}",
+            )
+        if k.dtype != bool and k.size:
+            bad = k[(k >= shape[dim]) | (k < -shape[dim])]
+            if bad.size:
+                raise _out_of_range(int(bad.flat[0]), done, shape[dim], len(shape) + 1)
+        done += k.ndim if k.dtype == bool else 1
+
+
+def _applied_slicing(
+    t: Tensor, key: tuple[Any, ...]
+) -> tuple[np.ndarray, tuple[Any, ...], list[tuple[int, np.ndarray]]]:
+    """`t` with the key's ints, slices and None applied; a key for it whose index arrays hold
+    zeros (the indexing result's shape, whatever the indices); each array with its dim."""
+    basic: list[Any] = []
+    probe: list[Any] = []
+    arrays: list[tuple[int, np.ndarray]] = []
+    dim = 0  # the dim of the sliced tensor the next entry stands at
+    for k in _expand_ellipsis(key, t.ndim):
+        if isinstance(k, np.ndarray):
+            n = k.ndim if k.dtype == bool else 1
+            arrays.append((dim, k))
+            basic.extend([slice(None)] * n)
+            probe.append(k if k.dtype == bool else np.zeros(k.shape, np.intp))
+            dim += n
+        elif k is None or isinstance(k, slice):
+            basic.append(k)
+            probe.append(slice(None))
+            dim += 1
+        else:
+            basic.append(k)
+    return t._data[tuple(basic)], tuple(probe), arrays
+
+
+def _basic_part(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The key with each index array as the whole dims it indexes (a mask spans its ndim)."""
+    out: list[Any] = []
+    for k in key:
+        if isinstance(k, np.ndarray):
+            out.extend([slice(None)] * (k.ndim if k.dtype == bool else 1))
+        else:
+            out.append(k)
+    return tuple(out)
+
+
+def _scalar_name(t: Tensor) -> str:
+    """PyTorch's ScalarType name of t's dtype (`Float`, `Double`, `Long`)."""
+    return t.dtype.legacy.removesuffix("Tensor")
 
 
 def _makes_view(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:
-    """True when `t[key]` is a view (select, unsqueeze, a partial slice), not t or an index."""
-    if any(isinstance(k, np.ndarray) for k in key):
-        return False
+    """True when PyTorch writes through a view of t: the key's ints, None or partial slices
+    (applied before any index array) make one; t itself, or t indexed, is no view."""
     dim = 0
     for k in _expand_ellipsis(key, len(shape)):
-        if k is None or not isinstance(k, slice):
+        if isinstance(k, np.ndarray):
+            dim += k.ndim if k.dtype == bool else 1
+        elif k is None or not isinstance(k, slice):
             return True
-        if dim < len(shape) and not _whole(k, shape[dim]):
+        elif dim < len(shape) and not _whole(k, shape[dim]):
             return True  # as written: `t[..., 1:]` of an empty dim is still a view
-        dim += 1
+        else:
+            dim += 1
     return False

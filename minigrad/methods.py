@@ -602,10 +602,12 @@ class TensorMethods(MoreTensorMethods):
             )
             raise runtime("expand_size", message)
         asked = list(target)  # the messages quote the sizes as given, -1 included
-        for i, n in enumerate(self._data.shape):
+        if lead < 0:
+            raise runtime("expand_size", _expand_message(self, asked, lead, 0))
+        for i, n in reversed(list(enumerate(self._data.shape))):  # PyTorch names the last misfit
             if target[lead + i] == -1:
                 target[lead + i] = n
-            elif lead < 0 or (n != 1 and target[lead + i] != n):
+            elif n != 1 and target[lead + i] != n:
                 raise runtime("expand_size", _expand_message(self, asked, lead, i))
         if any(n < 0 for n in target):  # PyTorch 2.13 multiplies the sizes before it checks them
             raise runtime("expand_size", "numel: integer multiplication overflow")
@@ -805,16 +807,13 @@ class TensorMethods(MoreTensorMethods):
         return self._fill(np.asarray(plain).astype(self._data.dtype))  # -1 wraps in uint8
 
     def copy_(self, src: Any) -> Any:
-        """Copy `src`'s values into self (broadcasting), in place.
-
-        In a graph the node is CopySlices (PyTorch: CopyBackwards); gradients are the same.
-        """
-        from minigrad.grad_mode import is_grad_enabled
-
-        if is_grad_enabled() and getattr(src, "requires_grad", False):
-            self[...] = src
-            return self
-        return self._fill(np.asarray(src))
+        """Copy `src`'s values into self (broadcasting, casting), in place (CopyBackwards)."""
+        needs = self._requires_grad or getattr(src, "requires_grad", False)  # type: ignore[attr-defined]
+        if needs and _grad_on() and self._data.dtype.kind == "f":
+            return self._inplace(ops.copy_, src)
+        values = np.asarray(getattr(src, "_data", src))  # a src that requires grad, in no_grad
+        _check_copy_shape(self._data.shape, values.shape)
+        return self._fill(values)
 
     def uniform_(self, a: _Number = 0.0, b: _Number = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with uniform random values in [a, b), in place (torch's numbers)."""
@@ -1015,6 +1014,21 @@ def _viewable(arr: np.ndarray, shape: tuple[int, ...]) -> bool:
     except AttributeError:
         return False
     return True
+
+
+def _check_copy_shape(shape: tuple[int, ...], src: tuple[int, ...]) -> None:
+    """PyTorch's errors for a `copy_` source that does not broadcast to the destination."""
+    if message := broadcast_message([shape, src]):
+        raise runtime("broadcast", message, op="copy_", shapes=[shape, src])
+    both = np.broadcast_shapes(shape, src)
+    if both != shape:
+        raise runtime(
+            "broadcast",
+            f"output with shape [{', '.join(map(str, shape))}] doesn't match the broadcast "
+            f"shape [{', '.join(map(str, both))}]",
+            op="copy_",
+            shapes=[shape, src],
+        )
 
 
 def _expand_message(t: Any, target: list[int], lead: int, i: int) -> str:

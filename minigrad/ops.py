@@ -883,6 +883,27 @@ copy_slices = defop(
 )
 # PyTorch's C++ node: name() is namespaced, the repr is `<CopySlices object at ...>`
 copy_slices.node_cls.name = lambda self: "torch::autograd::CopySlices"  # type: ignore[method-assign]
+copy_ = defop(  # x.copy_(src), t[...] = v: src broadcast to x and cast to its dtype
+    "copy_",
+    lambda x, src: np.broadcast_arrays(x, src)[1],
+    (lambda g, out, x, src: zeros_of(x, g), lambda g, out, x, src: g),
+    node="CopyBackwards",
+    rule="grad_self = zeros like self; grad_src = grad (cast to src's dtype)",
+)
+copy_.node_cls.name = lambda self: "torch::autograd::CopyBackwards"  # type: ignore[method-assign]
+
+
+def _put_self_backward(g: Any, out: Any, x: Any, values: Any, key: Any, accumulate: bool):
+    return OPS["index_put_"](g, 0.0, key=key, accumulate=False)  # torch's grad.index_put(...)
+
+
+index_put_ = defop(  # t[idx] = v: IndexPutBackward0, whose self-gradient records one too
+    "index_put_",
+    _put_forward,
+    (_put_self_backward, _put_values_backward),
+    saves_attrs=True,
+    rule="grad_self = grad (0 where overwritten); grad_values = grad[indices]",
+)
 zero = defop(  # x.zero_() in a graph: every element overwritten, so no gradient reaches x
     "zero_",
     np.zeros_like,

@@ -98,6 +98,24 @@ def _setitem(lib: Any, x: Any, v: Any) -> Any:
     return y
 
 
+def _copy(lib: Any, x: Any, v: Any) -> Any:
+    y = x * 1
+    y.copy_(v)  # broadcast inside copy_: no ExpandBackward0
+    return y
+
+
+def _setitem_whole(lib: Any, x: Any, v: Any) -> Any:
+    y = x * 1
+    y[...] = v  # copy_to: v viewed (ViewBackward0), expanded (ExpandBackward0), then copy_
+    return y
+
+
+def _index_put(lib: Any, x: Any, v: Any) -> Any:
+    y = x * 1
+    y[[-1]] = v  # one index: a repeated one would write its element twice
+    return y
+
+
 def _unary(name: str, call: Callable[..., Any], rows: tuple[str, ...], elements: Any = None,
            min_dims: int = 0, max_dims: int = 3, **kw: Any) -> OpSpec:  # fmt: skip
     drawn = s.array(elements, min_dims=min_dims, max_dims=max_dims)
@@ -325,6 +343,24 @@ OP_SPECS: list[OpSpec] = [
         _setitem,
         s.shapes(min_dims=1).flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh[1:]))),
         ("copy_slices", "mul", "select"),
+    ),
+    OpSpec(
+        "copy_",
+        _copy,
+        s.shapes(min_dims=1).flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh[1:]))),
+        ("copy_", "mul"),
+    ),
+    OpSpec(
+        "setitem_whole",
+        _setitem_whole,
+        s.shapes(min_dims=2).flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh[1:]))),
+        ("copy_", "mul", "view", "expand"),
+    ),
+    OpSpec(
+        "index_put_",
+        _index_put,
+        s.shapes(min_dims=1).flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh[1:]))),
+        ("index_put_", "mul", "view"),  # a value with leading 1s is viewed first
     ),
     OpSpec(
         "cat",
