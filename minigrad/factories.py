@@ -19,7 +19,7 @@ from minigrad.arguments import (
     nonnegative,
     number_arg,
     size_args,
-    type_name,
+    tensor_arg,
 )
 from minigrad.device import check_device
 from minigrad.errors import MinigradTypeError, MinigradValueError, runtime
@@ -286,10 +286,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, device: An
 
 
 def _like(fn: str, fill: Any, t: Tensor, dtype: Any, requires_grad: Any, device: Any) -> Tensor:
-    if not isinstance(t, Tensor):
-        raise MinigradTypeError(
-            f"{fn}(): argument 'input' (position 1) must be Tensor, not {type_name(t)}"
-        )
+    tensor_arg(fn, t)
     dt = dtype_arg(fn, dtype) or t.dtype
     return _filled(fn, fill, tuple(t.shape), dt, requires_grad, device)
 

@@ -372,7 +372,7 @@ threshold_backward: OpDef = defop(
 )
 relu = defop(
     "relu",
-    lambda x: clip(x, np.zeros((), x.dtype)),
+    lambda x: np.where(x < 0, np.zeros((), x.dtype), x),  # -0 and nan stay, as PyTorch's
     (lambda g, out, x: threshold_backward(g, out),),
     saves_out=True,
     rule="grad_self = grad * (result > 0)",
