@@ -40,7 +40,7 @@ from minigrad.dtypes import (
     short,
     uint8,
 )
-from minigrad.errors import MinigradError
+from minigrad.errors import MinigradError, is_warn_always_enabled, set_warn_always
 from minigrad.factories import (
     arange,
     as_tensor,
@@ -242,7 +242,7 @@ __all__ = [
     "ones", "ones_like", "ops", "printoptions", "rand", "rand_like", "randint", "randn",
     "randn_like", "randperm", "Generator", "bernoulli", "default_generator",
     "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state", "seed",
-    "set_default_dtype", "set_grad_enabled",
+    "set_default_dtype", "set_grad_enabled", "set_warn_always", "is_warn_always_enabled",
     "set_printoptions", "short", "tensor", "uint8", "zeros", "zeros_like",
     "load_ipython_extension", "unload_ipython_extension", "device", "get_default_device",
     "set_default_device", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",

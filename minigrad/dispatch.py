@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import dtypes, views
 from minigrad.errors import MinigradError, runtime
-from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, _state
+from minigrad.grad_mode import INFERENCE_SAVED, INFERENCE_TENSORS, NO_GRAD_VIEWS, _state
 from minigrad.node import BACKWARD_TWICE, Node, accumulator, modified_message
 from minigrad.shapes import broadcast_message
 from minigrad.tensor import NO_EDGE, Size, Tensor, VersionCounter
@@ -133,10 +133,12 @@ class OpDef:
         result = Tensor._make(out)
         if self.view and isinstance(args[0], Tensor):
             result._version = args[0]._version
+            base = args[0]._base if args[0]._base is not None else args[0]
+            result._base = base
             if _state.enabled:  # a later in-place op with grad rebases it (see inplace.py)
-                base = args[0]._base if args[0]._base is not None else args[0]
-                result._base = base
                 views.track(result, base)
+            if not _state.enabled or (NO_GRAD_VIEWS and args[0] in NO_GRAD_VIEWS):
+                NO_GRAD_VIEWS.add(result)  # PyTorch forbids changing it in place with grad
         return result
 
     def __repr__(self) -> str:
@@ -201,8 +203,8 @@ def _unwrap(op: OpDef, args: tuple[Any, ...]) -> tuple[list[Any] | None, bool]:
                 first = arr.dtype
             elif arr.dtype != first:
                 mixed = True
-            if a._requires_grad:
-                grad_in = True
+            if a._requires_grad or (a._base is not None and a._base._requires_grad):
+                grad_in = True  # a view of a base that requires grad: recorded, with no edge
             arrays.append(arr)
         else:
             if first is not None and isinstance(a, (float, np.floating)) and first.kind != "f":
@@ -276,6 +278,8 @@ def _record(op: OpDef, args: tuple[Any, ...], attrs: dict[str, Any], out: np.nda
         base = args[0]._base if args[0]._base is not None else args[0]
         result._base = base
         views.track(result, base)  # PyTorch rebases views when their base changes in place
+        if NO_GRAD_VIEWS and args[0] in NO_GRAD_VIEWS:
+            NO_GRAD_VIEWS.add(result)  # a view of a view made under no_grad
     if op.saves_out:
         node._out_counter = counter = result._version
         node._out_version = counter[0]

@@ -93,11 +93,26 @@ def _rebuild(key: str, args: tuple[Any, ...], kind: str) -> MinigradError:
 
 
 _WARNED: set[str] = set()
+_WARN_ALWAYS = [False]
+
+
+def set_warn_always(b: bool) -> None:
+    """torch.set_warn_always: True makes the warn-once warnings warn every time."""
+    if not isinstance(b, bool):
+        got = type(b).__name__
+        raise runtime("warn_always_bool", f"setWarnOnlyOnce expects a bool, but got {got}")
+    _WARN_ALWAYS[0] = b
+
+
+def is_warn_always_enabled() -> bool:
+    """torch.is_warn_always_enabled."""
+    return _WARN_ALWAYS[0]
 
 
 def warn_once(message: str, stacklevel: int) -> None:
-    """A UserWarning the first time only, as PyTorch's TORCH_WARN_ONCE (once per process)."""
-    if message not in _WARNED:
+    """A UserWarning the first time only, as PyTorch's TORCH_WARN_ONCE (once per process),
+    or every time after set_warn_always(True)."""
+    if _WARN_ALWAYS[0] or message not in _WARNED:
         import warnings
 
         _WARNED.add(message)

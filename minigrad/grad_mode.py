@@ -26,10 +26,11 @@ _state = _GradState()
 
 
 class _Registry:
-    """Tensors made inside inference_mode (`x.is_inference()`), by identity, held weakly.
+    """Tensors by identity, held weakly: those made inside inference_mode
+    (`x.is_inference()`), and the views made under no_grad.
 
-    Empty, and never consulted, in lessons that don't use inference_mode: a registry rather
-    than a Tensor field keeps Tensor._make lean. (A WeakSet would compare tensors with `==`.)
+    Empty, and never consulted, in lessons that don't use them: a registry rather than a
+    Tensor field keeps Tensor._make lean. (A WeakSet would compare tensors with `==`.)
     """
 
     def __init__(self) -> None:
@@ -52,6 +53,8 @@ class _Registry:
 
 
 INFERENCE_TENSORS = _Registry()
+# views made under no_grad, and views of them (PyTorch's CreationMeta::NO_GRAD_MODE)
+NO_GRAD_VIEWS = _Registry()
 
 INFERENCE_SAVED = (
     "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
@@ -63,6 +66,13 @@ INFERENCE_INPLACE = (
     "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
     "clone to get a normal tensor before doing inplace update.See "
     "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+NO_GRAD_VIEW_INPLACE = (
+    "{} no_grad mode and is being modified inplace with grad mode enabled. Given that this "
+    "use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+    "be tracked)."
 )
 INFERENCE_REQUIRES_GRAD = (
     "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."

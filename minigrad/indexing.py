@@ -19,8 +19,15 @@ from minigrad.errors import (
     runtime,
     typed,
 )
-from minigrad.grad_mode import is_grad_enabled
-from minigrad.inplace import OVERLAP, check_inference, check_inplace, inplace, rebase_views
+from minigrad.grad_mode import NO_GRAD_VIEWS, is_grad_enabled
+from minigrad.inplace import (
+    OVERLAP,
+    check_inference,
+    check_inplace,
+    inplace,
+    no_grad_view_error,
+    rebase_views,
+)
 from minigrad.shapes import broadcast_message
 from minigrad.tensor import Tensor
 
@@ -204,6 +211,9 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         value = _copy_source(value, t._data[key].shape)
     grad = is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False))
     grad = grad and t._data.dtype.kind == "f"  # an integer tensor takes the values, no graph
+    if is_grad_enabled() and NO_GRAD_VIEWS and t in NO_GRAD_VIEWS:
+        if t.requires_grad or getattr(value, "requires_grad", False):
+            raise no_grad_view_error(t, _view_op(key, t.shape) if t.requires_grad else None)
     if is_grad_enabled() and t.grad_fn is None and t.requires_grad and _makes_view(key, t.shape):
         # PyTorch writes through a view (select/slice) of the leaf, so it names the view
         raise runtime(
@@ -212,7 +222,7 @@ def setitem(t: Any, key: Any, value: Any) -> None:
             tensor=t,
         )
     if is_grad_enabled():
-        check_inplace(t)  # PyTorch's leaf errors come before the writing op's own checks
+        check_inplace(t, (value,))  # PyTorch's leaf errors come before the writing op's checks
     if advanced:
         _check_index_put(t, key, value)
     elif views.overlaps(t._data[key]):  # a copy into an expanded region writes one element twice
@@ -370,6 +380,24 @@ def _basic_part(key: tuple[Any, ...]) -> tuple[Any, ...]:
 def _scalar_name(t: Tensor) -> str:
     """PyTorch's ScalarType name of t's dtype (`Float`, `Double`, `Long`)."""
     return t.dtype.legacy.removesuffix("Tensor")
+
+
+def _view_op(key: tuple[Any, ...], shape: tuple[int, ...]) -> str | None:
+    """The forward name of the last view PyTorch makes to write `t[key]` (Select for an int,
+    Slice for a partial slice, Unsqueeze for None); None when it writes into t itself."""
+    name, dim = None, 0
+    for k in _expand_ellipsis(key, len(shape)):
+        if isinstance(k, np.ndarray):
+            dim += k.ndim if k.dtype == bool else 1
+        elif k is None:
+            name = "Unsqueeze"
+        elif not isinstance(k, slice):
+            name, dim = "Select", dim + 1
+        else:
+            if dim < len(shape) and not _whole(k, shape[dim]):
+                name = "Slice"
+            dim += 1
+    return name
 
 
 def _makes_view(key: tuple[Any, ...], shape: tuple[int, ...]) -> bool:

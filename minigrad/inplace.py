@@ -15,8 +15,14 @@ import numpy as np
 from minigrad import views
 from minigrad.dispatch import OpDef, OpNode
 from minigrad.errors import runtime
-from minigrad.grad_mode import INFERENCE_INPLACE, _state, is_inference
-from minigrad.node import BACKWARD_TWICE, Node, accumulator
+from minigrad.grad_mode import (
+    INFERENCE_INPLACE,
+    NO_GRAD_VIEW_INPLACE,
+    NO_GRAD_VIEWS,
+    _state,
+    is_inference,
+)
+from minigrad.node import BACKWARD_TWICE, Node, accumulator, forward_op_name
 from minigrad.tensor import NO_EDGE, Tensor
 
 
@@ -24,7 +30,7 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
     """Run `op` and write its result into `t` (PyTorch's `x.op_()`), rebasing t's history."""
     check_inference(t)
     if _state.enabled:
-        check_inplace(t)
+        check_inplace(t, args)
     result = op(t, *args, **attrs)
     node = result.grad_fn
     if isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
@@ -193,23 +199,46 @@ def check_overlap(t: Tensor) -> None:
         raise runtime("internal_overlap", OVERLAP, tensor=t)
 
 
-def check_inplace(t: Tensor) -> None:
-    """PyTorch's errors for an in-place op on a leaf that requires grad (or a view of one).
+def check_inplace(t: Tensor, others: tuple[Any, ...] = ()) -> None:
+    """PyTorch's errors for an in-place op (with grad enabled) that would be recorded: on a
+    view made under no_grad, on a leaf that requires grad, or on a view of a leaf.
 
-    As torch's check_inplace: a view that requires grad, of a leaf, is named a view first
-    (even a view made a leaf itself by requires_grad_()), then a leaf that requires grad."""
-    if t._base is not None and t._requires_grad and t._base.grad_fn is None:
-        raise runtime(
-            "inplace_leaf_view",
-            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
-            tensor=t,
-        )
+    As torch's check_inplace: a view made under no_grad is named first; then a view that
+    requires grad, of a leaf (even a view made a leaf itself by requires_grad_()); then a leaf
+    that requires grad. `others` are the op's other arguments."""
+    base = t._base
+    if base is not None:
+        if NO_GRAD_VIEWS and t in NO_GRAD_VIEWS:
+            needs = t.requires_grad or any(
+                isinstance(a, Tensor) and a.requires_grad for a in others
+            )
+            if needs:
+                raise no_grad_view_error(t)
+        if t.requires_grad and base.grad_fn is None:
+            raise runtime(
+                "inplace_leaf_view",
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.",
+                tensor=t,
+            )
     if t.grad_fn is None and t._requires_grad:
         raise runtime(
             "inplace_leaf",
             "a leaf Variable that requires grad is being used in an in-place operation.",
             tensor=t,
         )
+
+
+def no_grad_view_error(t: Tensor, view_op: str | None = None) -> Exception:
+    """PyTorch's error for changing in place, with grad, a view made under no_grad (or a view
+    of one: that names the op that made it, or `view_op`, the view a setitem writes through)."""
+    if view_op is None and t.grad_fn is not None:
+        view_op = forward_op_name(t.grad_fn)
+    if view_op is None:
+        where = "A view was created in"
+    else:
+        where = f"Output 0 of {view_op} is a view of a view which was created in"
+    return runtime("inplace_no_grad_view", NO_GRAD_VIEW_INPLACE.format(where), tensor=t)
 
 
 def check_inference(t: Tensor) -> None:

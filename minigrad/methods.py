@@ -774,7 +774,7 @@ class TensorMethods(MoreTensorMethods):
         from minigrad.inplace import check_inplace
 
         if is_grad_enabled():
-            check_inplace(self)  # type: ignore[arg-type]
+            check_inplace(self, (values,))  # type: ignore[arg-type]
             if self._requires_grad:  # type: ignore[attr-defined]
                 # a non-leaf in a graph: record the overwrite, so the old values get no gradient
                 self[...] = values

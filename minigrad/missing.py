@@ -125,7 +125,7 @@ is_autocast_cache_enabled is_autocast_cpu_enabled is_autocast_enabled is_autocas
 is_autocast_xla_enabled is_complex is_conj is_deterministic_algorithms_warn_only_enabled
 is_distributed is_floating_point is_grad_enabled is_inference is_inference_mode_enabled is_neg
 is_nonzero is_same_size is_signed is_storage is_tensor is_vulkan_available
-is_warn_always_enabled isclose isfinite isin isinf isnan isneginf isposinf isreal istft jagged
+isclose isfinite isin isinf isnan isneginf isposinf isreal istft jagged
 jit kaiser_window kl_div kron kthvalue layer_norm layout lcm lcm_ ldexp ldexp_ le
 legacy_contiguous_format lerp less less_equal lgamma library linalg linspace load lobpcg log
 log10 log10_ log1p log1p_ log2 log2_ log_ log_softmax logaddexp logaddexp2 logcumsumexp logdet
@@ -164,7 +164,7 @@ set_autocast_cpu_enabled set_autocast_dtype set_autocast_enabled set_autocast_gp
 set_autocast_ipu_dtype set_autocast_ipu_enabled set_autocast_xla_dtype set_autocast_xla_enabled
 set_default_device set_default_dtype set_default_tensor_type set_deterministic_debug_mode
 set_float32_matmul_precision set_flush_denormal set_grad_enabled set_num_interop_threads
-set_num_threads set_printoptions set_rng_state set_warn_always sgn short sigmoid sigmoid_ sign
+set_num_threads set_printoptions set_rng_state sgn short sigmoid sigmoid_ sign
 signal signbit sin sin_ sinc sinc_ sinh sinh_ slice_copy slice_inverse slice_scatter slogdet
 smm softmax solve sort sparse sparse_bsc sparse_bsc_tensor sparse_bsr sparse_bsr_tensor
 sparse_compressed_tensor sparse_coo sparse_coo_tensor sparse_csc sparse_csc_tensor sparse_csr

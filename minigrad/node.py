@@ -153,6 +153,11 @@ BACKWARD_TWICE = (
 )
 
 
+def forward_op_name(node: Node) -> str:
+    """torch 2.13's Node::forward_op_name: the name without "Backward<N>", N kept unless 0."""
+    return re.sub(r"Backward(\d*)$", lambda m: "" if m[1] in ("", "0") else m[1], node.name())
+
+
 def modified_message(t: Tensor, expected: int, grad_fn: Node | None = None) -> str:
     """PyTorch's text for a saved tensor changed in place after it was saved.
 
@@ -164,9 +169,7 @@ def modified_message(t: Tensor, expected: int, grad_fn: Node | None = None) -> s
     node = t.grad_fn if grad_fn is None else grad_fn
     where = ""
     if node is not None:
-        # torch 2.13's Node::forward_op_name: drop "Backward<N>", keep N unless it is 0
-        op = re.sub(r"Backward(\d*)$", lambda m: "" if m[1] in ("", "0") else m[1], node.name())
-        where = ", which is output 0 of " + op + ","
+        where = ", which is output 0 of " + forward_op_name(node) + ","
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [torch.{t.dtype.legacy} [{', '.join(map(str, t.shape))}]]{where} "

@@ -274,7 +274,7 @@ class Tensor(TensorMethods, ExtraMethods):
         suffixes = []
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{self.grad_fn.name().rsplit('::', 1)[-1]}>")
-        elif self._requires_grad:
+        elif self.requires_grad:
             suffixes.append("requires_grad=True")
         return format_tensor(self._data, self.dtype, suffixes)
 
@@ -320,8 +320,12 @@ class Tensor(TensorMethods, ExtraMethods):
 
     @property
     def requires_grad(self) -> bool:
-        """Whether operations on this tensor are recorded for backward."""
-        return self._requires_grad
+        """Whether operations on this tensor are recorded for backward.
+
+        A view follows its base, as in PyTorch: a view made before its base was made to
+        require grad, or made under no_grad, requires grad too (its ops are recorded, with no
+        edge back to it: nothing accumulates)."""
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
@@ -410,7 +414,7 @@ class Tensor(TensorMethods, ExtraMethods):
     def retain_grad(self) -> None:
         """Keep `.grad` for this non-leaf tensor during backward (a no-op on leaves)."""
         if self.grad_fn is None:
-            if not self._requires_grad:
+            if not self.requires_grad:
                 raise runtime(
                     "retain_grad_no_grad",
                     "can't retain_grad on Tensor that has requires_grad=False",
@@ -435,7 +439,7 @@ class Tensor(TensorMethods, ExtraMethods):
         Args:
             hook: the function to call.
         """
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise runtime(
                 "hook_no_grad",
                 "cannot register a hook on a tensor that doesn't require gradient",

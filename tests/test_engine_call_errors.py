@@ -88,3 +88,32 @@ def test_warn_once_warnings_are_given_once_per_process() -> None:
         warnings.simplefilter("always")
         x.T, x.T, float(x.sum()), float(x.sum())
     assert [str(w.message) for w in log] == [T_WARNING, SCALAR_WARNING]
+
+
+def test_set_warn_always_makes_warn_once_warnings_repeat() -> None:
+    import warnings
+
+    logs = []
+    for lib in (minigrad, torch):
+        assert lib.is_warn_always_enabled() is False
+        lib.set_warn_always(True)
+        try:
+            x = lib.ones(3)
+            with warnings.catch_warnings(record=True) as log:
+                warnings.simplefilter("always")
+                pair = (x.T, x.T)
+            assert len(pair) == 2
+            logs.append([str(w.message).split(" (Triggered")[0] for w in log])
+            assert lib.is_warn_always_enabled() is True
+        finally:
+            lib.set_warn_always(False)
+    assert logs[0] == logs[1] and len(logs[0]) == 2
+
+
+def test_set_warn_always_wants_a_bool() -> None:
+    messages = []
+    for lib in (minigrad, torch):
+        with pytest.raises(RuntimeError) as info:
+            lib.set_warn_always(1)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

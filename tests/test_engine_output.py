@@ -12,6 +12,7 @@ values come from a random generator print only shapes and dtypes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -1347,6 +1348,18 @@ def _id(i: int, source: str) -> str:
     return f"{i:03d}-" + re.sub(r"\W+", "_", source.splitlines()[-1])[:40]
 
 
+@pytest.fixture
+def warn_always() -> Iterator[None]:
+    """Both libraries give their warn-once warnings every time while a snippet runs, so what
+    a snippet warns does not depend on which tests ran before it in this process."""
+    torch.set_warn_always(True)
+    minigrad.set_warn_always(True)
+    yield
+    torch.set_warn_always(False)
+    minigrad.set_warn_always(False)
+
+
+@pytest.mark.usefixtures("warn_always")
 @pytest.mark.parametrize("source", SNIPPETS, ids=[_id(i, s) for i, s in enumerate(SNIPPETS)])
 def test_output_matches_torch(source: str) -> None:
     ref = masked(run_snippet(torch, source))

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 import torch
-from test_engine_inplace_views import errors, same_as_torch
 
 import minigrad
+
+from line_programs import errors, same_as_torch
 
 HEAD = (
     "x = torch.tensor([[0.5, -1., 2.], [1.5, 0.25, -2.]], requires_grad=True)\n"
