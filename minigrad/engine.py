@@ -151,6 +151,11 @@ def _seq(x: Any) -> list[Any]:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _given(x: Any) -> list[Any]:
+    """A tensor, or the items of an iterable (Python's TypeError for anything else)."""
+    return [x] if isinstance(x, Tensor) else list(x)
+
+
 def _roots(outputs: list[Tensor], grads: list[Any]) -> list[tuple[Any, Tensor]]:
     """Pair each output's node with its gradient, with PyTorch's checks and errors."""
     if len(grads) < len(outputs):
@@ -223,7 +228,8 @@ def backward(
     if inputs is None:
         run_backward(roots, retain, create_graph)
         return
-    targets = _seq(inputs)
+    outputs = _given(outputs)  # as torch.autograd.grad: outputs first, then inputs
+    targets = _given(inputs.values() if type(inputs) is dict else inputs)
     if not targets:
         raise runtime("backward_inputs", "`inputs` argument to `backward()` cannot be empty.")
     for t in targets:
@@ -253,11 +259,17 @@ def grad(
         materialize_grads: return zeros instead of None for unused inputs.
     """
     __tracebackhide__ = True  # IPython shows the user's line, not ours
-    targets = _seq(inputs)
+    outputs = _given(outputs)  # as torch.autograd.grad: outputs first, then inputs
+    targets = _given(inputs.values() if type(inputs) is dict else inputs)
     if not targets:
         raise runtime("grad_inputs", "`inputs` argument to `grad()` cannot be empty.")
-    roots = _roots(_seq(outputs), _seq(grad_outputs))  # PyTorch checks the outputs first
+    roots = _roots(outputs, _seq(grad_outputs))  # PyTorch checks the outputs first
     for t in targets:
+        if not isinstance(t, Tensor):
+            raise runtime(
+                "grad_input_type",
+                f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}",
+            )
         if not t.requires_grad:
             raise runtime("grad_input", "One of the differentiated Tensors does not require grad")
     retain = create_graph if retain_graph is None else retain_graph
@@ -278,6 +290,8 @@ def grad(
                     tensor=t,
                 )
         result.append(g)
+    if type(inputs) is dict:  # torch 2.13 answers a dict of inputs with a dict of gradients
+        return dict(zip(inputs, result))  # type: ignore[return-value]
     return tuple(result)
 
 

@@ -160,6 +160,10 @@ OVERLOADED = frozenset({"clamp", "clip", "eq", "narrow", "std", "var", "scatter"
                         "clamp_min", "clamp_max", "movedim", "moveaxis", "pow"})  # fmt: skip
 
 
+# functions whose second argument must be a Tensor: its name in PyTorch's TypeError
+SECOND_TENSOR = {"dot": "tensor", "mv": "vec", "bmm": "mat2", "outer": "vec2"}
+
+
 def _method(name: str) -> Any:
     def call(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
         if not isinstance(input, Tensor):
@@ -167,6 +171,8 @@ def _method(name: str) -> Any:
                 raise invalid_combination(name, (input, *args), kwargs)
             if name not in NUMBER_FIRST or not _is_number(input):
                 tensor_arg(name, input)
+        if name in SECOND_TENSOR and args:  # the function counts input as position 1
+            tensor_arg(name, args[0], SECOND_TENSOR[name], 2)
         return getattr(tensor_of(input), name)(*args, **kwargs)
 
     call.__name__ = name

@@ -24,6 +24,7 @@ from minigrad.inplace import (
     OVERLAP,
     check_inference,
     check_inplace,
+    check_no_overlap,
     inplace,
     no_grad_view_error,
     rebase_views,
@@ -203,6 +204,7 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     key = _plain_key(key)
     advanced = any(isinstance(k, np.ndarray) for k in key)
     value = _value_of(t, value)
+    given = value
     # PyTorch's applySlicing checks the ints first (before the leaf checks)
     check_basic(_expand_ellipsis(_basic_part(key), t.ndim), tuple(t.shape))
     if advanced:
@@ -223,6 +225,7 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         )
     if is_grad_enabled():
         check_inplace(t, (value,))  # PyTorch's leaf errors come before the writing op's checks
+    _check_source_overlap(t, key, given, advanced)
     if advanced:
         _check_index_put(t, key, value)
     elif views.overlaps(t._data[key]):  # a copy into an expanded region writes one element twice
@@ -235,6 +238,20 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     t._version[0] += 1
     # the memory may be a leaf's (`leaf.detach()[i] = v`, no_grad): its views are regenerated
     rebase_views(t._base if t._base is not None else t)
+
+
+def _check_source_overlap(t: Tensor, key: tuple[Any, ...], value: Any, advanced: bool) -> None:
+    """PyTorch's error for a value that shares memory with what `t[key] = value` writes: a
+    copy (basic key) refuses a partial overlap with t[key]; index_put_ any overlap with t. A
+    0-d value is a fill, and one element under a single bool mask a masked_fill: unchecked."""
+    if not isinstance(value, Tensor):
+        return
+    if advanced:
+        mask = len(key) == 1 and key[0].dtype == bool
+        if not (mask and value._data.size == 1):
+            check_no_overlap(t, value, partial_only=False)
+    elif value._data.ndim:
+        check_no_overlap(t, value, target=t._data[key])
 
 
 def _value_of(t: Tensor, value: Any) -> Any:

@@ -31,6 +31,11 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
     check_inference(t)
     if _state.enabled:
         check_inplace(t, args)
+    check_overlap(t)  # TensorIterator checks memory overlaps before shapes and dtypes
+    if op.name not in FILLS:
+        for a in (*args, *attrs.values()):  # clamp_'s bounds are attributes
+            if isinstance(a, Tensor):
+                check_no_overlap(t, a, partial_only=op.name != "index_put_")
     result = op(t, *args, **attrs)
     node = result.grad_fn
     if isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
@@ -58,7 +63,6 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
             f"result type {_type_word(result)} can't be cast to the desired output type "
             f"{_type_word(t)}",
         )
-    check_overlap(t)
     # an expanded array without overlap (np.broadcast_to of a 0-d one) is read-only in numpy
     np.copyto(views.writable(t._data), result._data, casting="unsafe")
     t._version[0] += 1
@@ -191,6 +195,27 @@ OVERLAP = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
     "memory location. Please clone() the tensor before performing the operation."
 )
+
+
+# ops that take their tensor argument as a number (PyTorch's fill_ and masked_fill_ call
+# value.item()): no overlap check
+FILLS = frozenset({"fill_tensor", "masked_fill_tensor", "copy_slices"})  # setitem checks its own
+PARTIAL_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer "
+    "to a single memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def check_no_overlap(
+    t: Tensor, source: Any, partial_only: bool = True, target: np.ndarray | None = None
+) -> None:
+    """PyTorch's error when an in-place op reads a tensor that shares some of the memory it
+    writes (assert_no_partial_overlap; index_put_ refuses any overlap, assert_no_overlap).
+    `target`: the part of t written (a setitem's `t[key]`), default all of t."""
+    if isinstance(source, Tensor) and source is not t:
+        status = views.overlap(t._data if target is None else target, source._data)
+        if status == "partial" or (status == "full" and not partial_only):
+            raise runtime("partial_overlap", PARTIAL_OVERLAP, tensor=t)
 
 
 def check_overlap(t: Tensor) -> None:

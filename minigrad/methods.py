@@ -22,6 +22,7 @@ from minigrad.arguments import (
     number_arg,
     shape_of,
     size_args,
+    tensor_arg,
     type_name,
 )
 from minigrad.errors import MinigradIndexError, MinigradTypeError, runtime, typed, warn_once
@@ -112,6 +113,26 @@ def _other(value: Any) -> Any:
     return NotImplemented
 
 
+def _check_sub(a: Any, b: Any) -> None:
+    """PyTorch refuses `-` with a bool tensor (a Python bool counts as one, np.bool_ not)."""
+    bools = sum(
+        type(v) is bool or (isinstance(v, TensorMethods) and v._data.dtype == np.bool_)  # type: ignore[attr-defined]
+        for v in (a, b)
+    )
+    if bools == 2:
+        raise runtime(
+            "bool_sub",
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead.",
+        )
+    if bools:
+        raise runtime(
+            "bool_sub",
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+        )
+
+
 def _values(x: Any) -> Any:
     """A tensor's numpy values (even when it requires grad), or anything else as an array."""
     return x._data if isinstance(x, TensorMethods) else np.asarray(x)
@@ -145,12 +166,14 @@ class TensorMethods(MoreTensorMethods):
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Any:
+        _check_sub(self, other)
         other = _other(other)
         return NotImplemented if other is NotImplemented else ops.sub(self, other)
 
     def __rsub__(self, other: Any) -> Any:
         if _other(other) is NotImplemented:
             return NotImplemented
+        _check_sub(other, self)
         return ops.rsub(_float_for(self, other), other=other)
 
     def __mul__(self, other: Any) -> Any:
@@ -189,12 +212,13 @@ class TensorMethods(MoreTensorMethods):
             return NotImplemented
         return ops.pow_scalar_base(_float_for(self, base), base=base)
 
-    def __matmul__(self, other: Any) -> Any:
-        return NotImplemented if _other(other) is NotImplemented else self.matmul(other)
+    def __matmul__(self, other: Any) -> Any:  # a number is no operand of @ (Python's error)
+        other = _other(other)
+        return self.matmul(other) if isinstance(other, TensorMethods) else NotImplemented
 
     def __rmatmul__(self, other: Any) -> Any:
         other = _other(other)
-        return NotImplemented if other is NotImplemented else other.matmul(self)
+        return other.matmul(self) if isinstance(other, TensorMethods) else NotImplemented
 
     def __floordiv__(self, other: Any) -> Any:
         return self._plain(np.floor_divide, int_divisor(self, other))
@@ -301,6 +325,7 @@ class TensorMethods(MoreTensorMethods):
 
     def sub(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self - alpha * other."""
+        _check_sub(self, other)
         if alpha == 1:
             return ops.sub(self, _other(other))
         return ops.sub_alpha(self, _other(other), alpha=alpha)
@@ -464,31 +489,31 @@ class TensorMethods(MoreTensorMethods):
         """Matrix product of two 2-D tensors."""
         from minigrad import linalg
 
-        return linalg.mm(self, other)
+        return linalg.mm(self, tensor_arg("mm", other, "mat2"))
 
     def mv(self, other: Any) -> Tensor:
         """Matrix-vector product."""
         from minigrad import linalg
 
-        return linalg.mv(self, other)
+        return linalg.mv(self, tensor_arg("mv", other, "vec"))
 
     def dot(self, other: Any) -> Tensor:
         """Dot product of two 1-D tensors."""
         from minigrad import linalg
 
-        return linalg.dot(self, other)
+        return linalg.dot(self, tensor_arg("dot", other, "tensor"))
 
     def bmm(self, other: Any) -> Tensor:
         """Batched matrix product of two 3-D tensors."""
         from minigrad import linalg
 
-        return linalg.bmm(self, other)
+        return linalg.bmm(self, tensor_arg("bmm", other, "mat2"))
 
     def matmul(self, other: Any) -> Tensor:
         """`self @ other` with PyTorch's rules for 1-D, 2-D and batched operands."""
         from minigrad.linalg import matmul
 
-        return matmul(self, _other(other))
+        return matmul(self, tensor_arg("matmul", _other(other), "other"))
 
     # --- shapes ---------------------------------------------------------------------------------
     def t(self) -> Tensor:
@@ -718,6 +743,7 @@ class TensorMethods(MoreTensorMethods):
     def sub_(self, other: Any, alpha: _Number = 1) -> Tensor:
         """self -= alpha * other, in place."""
         _operand_of("sub_", other)
+        _check_sub(self, other)
         return self._inplace(ops.sub, _other(other if alpha == 1 else other * alpha))
 
     def mul_(self, other: Any) -> Tensor:
@@ -808,6 +834,9 @@ class TensorMethods(MoreTensorMethods):
 
     def copy_(self, src: Any) -> Any:
         """Copy `src`'s values into self (broadcasting, casting), in place (CopyBackwards)."""
+        from minigrad.inplace import check_no_overlap
+
+        check_no_overlap(self, src)  # type: ignore[arg-type]
         needs = self._requires_grad or getattr(src, "requires_grad", False)  # type: ignore[attr-defined]
         if needs and _grad_on() and self._data.dtype.kind == "f":
             return self._inplace(ops.copy_, src)
@@ -932,7 +961,7 @@ class TensorMethods(MoreTensorMethods):
 
     def outer(self, vec2: Any) -> Tensor:
         """The outer product of two 1-D tensors: self[i] * vec2[j] (as PyTorch builds it)."""
-        return self.reshape(-1, 1) * vec2
+        return self.reshape(-1, 1) * tensor_arg("outer", vec2, "vec2")
 
     ger = outer
 

@@ -72,6 +72,32 @@ def overlaps(arr: Any) -> bool:
     )
 
 
+def _dense(arr: np.ndarray) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: the elements fill a block, in some order."""
+    expected = arr.itemsize
+    for step, n in sorted((step, n) for n, step in zip(arr.shape, arr.strides) if n != 1):
+        if step != expected:
+            return False
+        expected *= n
+    return True
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> str:
+    """PyTorch's get_overlap_status of two arrays: "full" (the same elements, laid out the same
+    way), "partial", "no", or "too_hard" (one is not dense: PyTorch does not look further)."""
+    if a is b:
+        return "full"
+    if a.size == 0 or b.size == 0 or not np.may_share_memory(a, b):
+        return "no"
+    if not (_dense(a) and _dense(b)):
+        return "too_hard"
+    a_begin, b_begin = a.__array_interface__["data"][0], b.__array_interface__["data"][0]
+    a_end, b_end = a_begin + a.nbytes, b_begin + b.nbytes
+    if a_begin == b_begin and a_end == b_end:
+        return "full" if a.strides == b.strides else "partial"
+    return "partial" if a_begin < b_end and b_begin < a_end else "no"
+
+
 def _offsets(arr: np.ndarray) -> np.ndarray:
     """Each element's byte offset from the array's first element."""
     off = np.zeros(arr.shape, np.int64)

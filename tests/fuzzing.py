@@ -23,13 +23,10 @@ import numpy as np
 # named in the code. The lead removes entries as the fixes merge.
 KNOWN_IN_PROGRESS: dict[str, str | None] = {}
 # Found by this fuzzer, not fixed yet (counted as "known" too; see the report).
-FOUND_NOT_FIXED: dict[str, str] = {
-    # x.requires_grad_() on a tensor with views: torch's views then report requires_grad=True
-    # (leaves whose backward accumulates nothing); minigrad's views keep False
-    "views-of-a-base-made-to-require-grad": r"requires_grad_\(\)\n  t\d+: requires_grad: False",
-}
+FOUND_NOT_FIXED: dict[str, str] = {}
 # Deliberate, documented differences (README "Fidelity: the fuzzer").
-SKIPPED_ERRORS = ("AttributeError",)  # a name minigrad lacks: the program is skipped, counted
+# a name torch has and minigrad lacks (minigrad.missing's note): the program is skipped, counted
+SKIPPED = "covers the PyTorch API listed in its README"
 
 UNARY = ("exp()", "tanh()", "sigmoid()", "abs()", "relu()", "sin()", "cos()", "neg()",
          "clamp(-0.5, 0.5)", "clamp(min=0.1)", "sum()", "mean()", "sum(0)", "mean(-1)",
@@ -155,7 +152,9 @@ def _node(fn: Any) -> Any:
 def _state(value: Any) -> Any:
     """What is compared of one variable: a dict for a tensor, the repr text otherwise."""
     if not hasattr(value, "grad_fn"):
-        return repr(value) if isinstance(value, (int, float, bool, str)) else None
+        if type(value) is float:  # `.item()`: compared as a value, as tensors are
+            return value
+        return repr(value) if isinstance(value, (int, bool, str)) else None
     grad = value.grad if value.is_leaf or value.retains_grad else None
     fn = value.grad_fn
     return {
@@ -182,6 +181,9 @@ def _close(a: np.ndarray, b: np.ndarray, float32_seen: bool = False) -> bool:
 
 def _compare(ours: Any, ref: Any, float32_seen: bool = False) -> str | None:
     """None when two variable states agree, else what differs."""
+    if type(ours) is float and type(ref) is float:
+        same = _close(np.float64(ours), np.float64(ref), float32_seen)
+        return None if same else f"{ours!r} != {ref!r}"
     if not isinstance(ours, dict) or not isinstance(ref, dict):
         return None if ours == ref else f"{ours!r} != {ref!r}"
     for key in ("shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "next"):
@@ -210,6 +212,16 @@ def _execute(line: str, ns: dict[str, Any]) -> str:
     return "ok"
 
 
+def _stale_size(got: str, want: str) -> bool:
+    """Deliberate (README): indexing a 0-d tensor with an int other than 0, torch's fast path
+    reads the size of dimension 0 past the end of its sizes (stale memory): for some ops'
+    results (mse_loss's) that passes the bounds check and select() fails instead."""
+    stale = re.fullmatch(
+        r"IndexError: index -?\d+ is out of bounds for dimension 0 with size 0", got
+    )
+    return bool(stale) and want == "IndexError: select() cannot be applied to a 0-dim tensor."
+
+
 class Skip(Exception):
     """The program uses a name minigrad lacks."""
 
@@ -230,9 +242,9 @@ def run(program: list[str]) -> str | None:
         warnings.simplefilter("ignore")  # not compared: torch's C++ warnings name its source
         for n, line in enumerate(program, 1):
             got, want = _execute(line, ours), _execute(line, ref)
-            if got.startswith(SKIPPED_ERRORS) and not want.startswith(SKIPPED_ERRORS):
+            if got.startswith("AttributeError") and SKIPPED in got:
                 raise Skip(got)
-            if got != want:
+            if got != want and not _stale_size(got, want):
                 return f"line {n}: {line}\n  minigrad: {got}\n  torch:    {want}"
             names = sorted(k for k in ref if k.startswith("t") and k[1:].isdigit())
             f32 = any(getattr(ref[k], "dtype", None) == torch.float32 for k in names)

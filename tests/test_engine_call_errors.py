@@ -13,6 +13,8 @@ import torch
 
 import minigrad
 
+from line_programs import same_as_torch
+
 CALLS = [
     "torch.tensor(2.5).cumsum(0)", "torch.tensor(2.5, requires_grad=True).cumsum(0)",
     "torch.tensor([[1, 2, 3]]).softmax(-1)", "torch.tensor([[1, 2, 3]]).log_softmax(-1)",
@@ -117,3 +119,70 @@ def test_set_warn_always_wants_a_bool() -> None:
             lib.set_warn_always(1)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+OVERLAPS = [
+    "x[1:] = x[:-1]", "x[:2] = x[3:]", "x[:4].copy_(x[1:])", "x.add_(x)", "x[:3].add_(x[2:])",
+    "x[:2].add_(x[2:4])", "y = x.view(1, 5)\nx.add_(y)", "x.add_(x[0])", "x[0].add_(x)",
+    "m = torch.ones(2, 3)\nm.t().add_(m.t())", "m = torch.ones(3, 3)\nm.add_(m.t())",
+    "m = torch.ones(2, 2)\nm[0].mul_(m[:, 0])", "m = torch.ones(3, 3)\nm.clamp_(m.t(), None)",
+    "x.masked_fill_(x > 1, x[0])", "x[:3] += x[2:]", "x.fill_(x[0])", "x[[0, 1]] = x[2:4]",
+    "x[[0, 1]] = x[0:2]", "x.copy_(x)", "x[:] = x", "x[...] = x[0]", "x[1:3] = x[0]",
+    "x.scatter_add_(0, torch.tensor([0, 1]), x[1:3])", "x[x > 1] = x[0]", "x.clamp_(x[0], x[4])",
+    "x[:2].mul_(x[:2])", "x[:2].mul_(x[:2].view(2, 1))", "x[1:2] = x[1]", "x.sub_(x[1:2])",
+    "m = torch.ones(2, 3)\nm *= m[0]", "m = torch.ones(2, 3)\nm[1] = m[0]",
+    "m = torch.ones(2, 3)\nm[1:] = m[:1]", "m = torch.ones(3, 1)\nm.add_(m.t())",
+    "x[[0, 1]] = x[0]", "x[x > 2] = x[0:1]", "x[x > 2] = x[3:5]", "x.copy_(x[:1])",
+    "w = torch.ones(5, requires_grad=True)\nz = w * 1\nz[1:] = z[:-1]",
+    "w = torch.ones(5, requires_grad=True)\nz = w * 1\nz[1:] = z[:1].detach()\nz.sum().backward()",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("program", OVERLAPS)
+def test_in_place_ops_refuse_a_source_that_partly_shares_memory_as_torch(program: str) -> None:
+    """torch's assert_no_partial_overlap (index_put_: assert_no_overlap) for in-place reads."""
+    same_as_torch("x = torch.arange(5.)\n" + program)
+
+
+BOOL_SUBTRACTIONS = [
+    "b - True", "b - 1", "1 - b", "b - np.bool_(True)", "f - b", "torch.sub(f, True)",
+    "torch.sub(2, f)", "f.sub(True, alpha=2)", "f -= True", "b.sub_(1)", "f - np.bool_(True)",
+    "True - f", "b - b", "f + True",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expression", BOOL_SUBTRACTIONS)
+def test_subtraction_with_a_bool_tensor_raises_torchs_error(expression: str) -> None:
+    setup = "import numpy as np\nb = torch.ones(2, dtype=torch.bool)\nf = torch.ones(2)\n"
+    same_as_torch(setup + ("k = " + expression if "=" not in expression else expression))
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["F.mse_loss(x, True)", "F.mse_loss(True, x)", "F.mse_loss(x.tolist(), x)",
+     "F.mse_loss(x, 1.0)", "torch.autograd.grad(y, True)", "torch.autograd.grad(True, x)",
+     "torch.autograd.grad(y, {'a': x})['a']", "torch.autograd.grad(y, [x])[0]",
+     "torch.autograd.grad(y, x.tolist())", "torch.autograd.grad(y, [x, 1.0])"],
+)  # fmt: skip
+def test_non_tensor_arguments_fail_as_in_torch(call: str) -> None:
+    setup = "F = torch.nn.functional\nx = torch.ones(2, requires_grad=True)\ny = (x * 2).sum()\n"
+    same_as_torch(setup + "k = " + call)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["True @ t", "2.0 @ t", "t @ 2", "t @ True", "t.matmul(2)", "t.dot(2.0)", "torch.dot(t, 2.0)",
+     "torch.dot(2.0, t)", "torch.matmul(t, 2)", "m.mm(2)", "m.mv(2)", "torch.mv(m, 1.0)",
+     "torch.mm(1.0, m)", "t.outer(2)", "torch.outer(t, 2)", "m.bmm(2)", "t @ t", "m @ t"],
+)  # fmt: skip
+def test_matrix_products_take_tensors_only_as_torch(expression: str) -> None:
+    same_as_torch("t = torch.ones(3)\nm = torch.ones(2, 3)\nk = " + expression)
+
+
+@pytest.mark.parametrize(
+    "program",
+    ["e = torch.ones(3).expand(2, 3)\ne *= torch.ones(3, 3)",
+     "e = torch.ones(3).expand(2, 3)\ne += e[0]", "e = torch.ones(1).expand(3)\ne.add_(1)"],
+)  # fmt: skip
+def test_writing_into_an_expanded_tensor_fails_before_shapes_are_checked(program: str) -> None:
+    same_as_torch(program)

@@ -170,8 +170,8 @@ def mse_loss(
         raise NotImplementedError("minigrad's mse_loss does not support weight")
     from minigrad.random.checks import kernel_dtype
 
+    same_shape = target.size() == input.size()  # as torch: target.size() first
     kernel_dtype("mse_cpu", np.result_type(input._data.dtype, target._data.dtype))
-    same_shape = target._data.shape == input._data.shape
     if not same_shape:
         warnings.warn(
             f"Using a target size ({target.size()}) that is different to the input size "
