@@ -106,18 +106,19 @@ def _copy_slices(base: Tensor, fn: Node, index: np.ndarray) -> None:
 MULTI_VIEW_NODES = frozenset({"SplitBackward0", "SplitWithSizesBackward0"})
 
 
-def rebase_views(base: Tensor) -> None:
+def rebase_views(base: Tensor, stale_only: bool = False) -> None:
     """After an in-place change: each live view of a base that requires grad is
     AsStridedBackward0 of it (of its AccumulateGrad for a leaf, as PyTorch regenerates views of
     a leaf changed under no_grad or through `leaf.detach()`).
 
     PyTorch regenerates a view's grad_fn when it is next read; minigrad does it at once (the
-    same names and gradients).
+    same names and gradients). `stale_only`: only views whose history predates the last change
+    (a base changed without grad, then made to require grad).
     """
     base = views.origin(base)  # `leaf.detach()` shares the leaf's memory and its views
     if not base._requires_grad:
         return
-    for v in views.live(base):
+    for v in views.live(base, stale=stale_only):
         if v.grad_fn is not None and v.grad_fn.name() in MULTI_VIEW_NODES:
             continue  # PyTorch does not regenerate these: their backward raises its error
         index = views.positions(v._data, base._data)
@@ -127,6 +128,7 @@ def rebase_views(base: Tensor) -> None:
             node._index, node._shape = index, tuple(base._data.shape)
             node._out_ref = weakref.ref(v)
             _set_history(v, node)  # a retained grad follows the view to its new node
+    views.regenerated(base)
 
 
 class AsStridedBackward0(Node):

@@ -362,6 +362,11 @@ class Tensor(TensorMethods, ExtraMethods):
             )
         if requires_grad and not _state.inference and is_inference(self):
             raise runtime("inference_requires_grad", INFERENCE_REQUIRES_GRAD, tensor=self)
+        if requires_grad and not self._requires_grad and self._base is None:
+            from minigrad.inplace import rebase_views
+
+            self._requires_grad = True
+            rebase_views(self, stale_only=True)  # views made before a change: as PyTorch
         self._requires_grad = bool(requires_grad)
         return self
 

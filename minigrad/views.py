@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
-# id(base) -> (a weak reference to the base, weak references to its views); entries whose base
-# is gone are swept when the table grows (cheaper than a finalizer per base)
-_VIEWS: dict[int, tuple[weakref.ref[Any], list[weakref.ref[Any]]]] = {}
+# id(base) -> (a weak reference to the base, [a weak reference to a view, the version its
+# history was made at]); entries whose base is gone are swept when the table grows (cheaper
+# than a finalizer per base)
+_VIEWS: dict[int, tuple[weakref.ref[Any], list[list[Any]]]] = {}
 
 
 def track(view: Any, base: Any) -> None:
@@ -28,8 +29,8 @@ def track(view: Any, base: Any) -> None:
         entry = _VIEWS[key] = (weakref.ref(base), [])
     refs = entry[1]
     if len(refs) >= 32:  # drop views that are gone, so the list stays short
-        refs[:] = [r for r in refs if r() is not None]
-    refs.append(weakref.ref(view))
+        refs[:] = [r for r in refs if r[0]() is not None]
+    refs.append([weakref.ref(view), view._version[0]])
 
 
 # id(detached) -> weak references to (the detached tensor, the tensor it was detached from)
@@ -55,12 +56,27 @@ def origin(t: Any) -> Any:
     return source._base if source._base is not None else source
 
 
-def live(base: Any) -> list[Any]:
-    """The views of `base` still alive (Tensors sharing its memory)."""
+def live(base: Any, stale: bool = False) -> list[Any]:
+    """The views of `base` still alive (Tensors sharing its memory); with `stale`, only those
+    whose history was made before the data last changed (PyTorch's attr_version differs)."""
+    version = base._version[0]
     entry = _VIEWS.get(id(base))
     if entry is None or entry[0]() is not base:
         return []
-    return [v for v in (r() for r in entry[1]) if v is not None and v._base is base]
+    return [
+        v
+        for v, made in ((r[0](), r[1]) for r in entry[1])
+        if v is not None and v._base is base and not (stale and made == version)
+    ]
+
+
+def regenerated(base: Any) -> None:
+    """Every live view's history is new as of `base`'s current version."""
+    version = base._version[0]
+    entry = _VIEWS.get(id(base))
+    if entry is not None and entry[0]() is base:
+        for r in entry[1]:
+            r[1] = version
 
 
 def overlaps(arr: Any) -> bool:

@@ -104,3 +104,12 @@ def test_what_such_a_view_prints_as_torch(source: str) -> None:
     finally:
         torch.set_warn_always(False)
         minigrad.set_warn_always(False)
+
+
+@pytest.mark.parametrize("change", ["t0.div_(2.0)", "t0[0] = 5.0", "t0.zero_()", ""])
+def test_views_made_before_an_untracked_change_are_regenerated_as_torch(change: str) -> None:
+    same_as_torch(
+        "t0 = torch.ones(2, 3)\nt2 = t0.expand(2, -1)\nt3 = t0[0]\nt4 = t0.t()\n"
+        f"{change}\nt5 = t0[1]\nt0.requires_grad_()\nk = (t2 * t3 * t4.t() * t5).sum()\n"
+        "k.backward()"
+    )
