@@ -1025,10 +1025,63 @@ def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
 
+def _softmax_backward_data(g: np.ndarray, out: np.ndarray, dim: int) -> np.ndarray:
+    return out * (g - _add_up(g * out, _along(out, dim), True))
+
+
+def _softmax_output_backward(gg: Any, o: Any, g: Any, out: Any, dim: int) -> Any:
+    """PyTorch's softmax_double_backward(grad, grad_output, dim, output): C++ evaluates the
+    right operands first, so the last product is recorded first."""
+    along = _along(out, dim)
+    last = g * sum_dim(out * gg, dim=along, keepdim=True)
+    middle = sum_dim(out * g, dim=along, keepdim=True) * gg
+    return g * gg - middle - last
+
+
+# softmax's gradient as one op, so create_graph records SoftmaxBackwardDataBackward0
+softmax_backward_data: OpDef = defop(
+    "_softmax_backward_data",
+    _softmax_backward_data,
+    (
+        lambda gg, o, g, out, dim: softmax_backward_data(gg, out, dim=dim),
+        _softmax_output_backward,
+    ),
+    saves="OS",
+    arg_names=("grad_output", "output"),
+    rule="grad_grad_output = output * (grad - Σ(grad * output)); grad_output = "
+    "grad_output * grad - Σ(output * grad_output) * grad - grad_output * Σ(output * grad), "
+    "Σ along dim",
+)
+
+
+def _log_softmax_backward_data(g: np.ndarray, out: np.ndarray, dim: int) -> np.ndarray:
+    return g - np.exp(out) * _add_up(g, _along(out, dim), True)
+
+
+def _log_softmax_grad_backward(gg: Any, o: Any, g: Any, out: Any, dim: int) -> Any:
+    return gg - sum_dim(gg * exp(out), dim=_along(out, dim), keepdim=True)
+
+
+def _log_softmax_output_backward(gg: Any, o: Any, g: Any, out: Any, dim: int) -> Any:
+    # -grad_output.sum(dim, true) * output.exp() * grad: C++ evaluates the right operand first
+    e = exp(out)
+    return -sum_dim(g, dim=_along(out, dim), keepdim=True) * e * gg
+
+
+# log_softmax's gradient as one op: LogSoftmaxBackwardDataBackward0, as PyTorch
+log_softmax_backward_data: OpDef = defop(
+    "_log_softmax_backward_data",
+    _log_softmax_backward_data,
+    (_log_softmax_grad_backward, _log_softmax_output_backward),
+    saves="OS",
+    arg_names=("grad_output", "output"),
+    rule="grad_grad_output = grad - Σ(grad * exp(output)); "
+    "grad_output = -Σgrad_output * exp(output) * grad, Σ along dim",
+)
 softmax = defop(
     "softmax",
     _softmax,
-    (lambda g, out, x, dim: out * (g - sum_dim(g * out, dim=_along(x, dim), keepdim=True)),),
+    (lambda g, out, x, dim: softmax_backward_data(g, out, dim=dim),),
     saves_out=True,
     float_op=True,
     rule="grad_self = result * (grad - Σ(grad * result)), Σ along dim (none if self is 0-d)",
@@ -1036,7 +1089,7 @@ softmax = defop(
 log_softmax = defop(
     "log_softmax",
     _log_softmax,
-    (lambda g, out, x, dim: g - exp(out) * sum_dim(g, dim=_along(x, dim), keepdim=True),),
+    (lambda g, out, x, dim: log_softmax_backward_data(g, out, dim=dim),),
     saves_out=True,
     float_op=True,
     rule="grad_self = grad - exp(result) * Σgrad, Σ along dim (none if self is 0-d)",
@@ -1049,22 +1102,45 @@ def _reduce(v: np.ndarray, reduction: str) -> np.ndarray:
     return _add_up(v) if reduction == "sum" else v
 
 
-def _mse_grad(g: Any, x: Any, y: Any, reduction: str) -> Any:
-    scale = 2.0 / raw(x).size if reduction == "mean" else 2.0
-    return g * (x - y) * scale
+def _mse_backward(g: np.ndarray, x: np.ndarray, y: np.ndarray, reduction: str) -> np.ndarray:
+    """PyTorch's mse_loss_backward kernel: norm * (self - target) * grad_output, norm = 2 / n
+    for 'mean' (2 otherwise), in self's dtype."""
+    norm = 2.0 / x.size if reduction == "mean" else 2.0
+    return np.asarray(norm, x.dtype) * (x - y) * g
 
 
+def _mse_double_backward(g: Any, x: Any, reduction: str) -> Any:
+    """PyTorch's mse_loss_double_backward: 2 * grad, divided by numel for 'mean'."""
+    doubled = mul_scalar(g, other=2)
+    return div_scalar(doubled, other=_numel(x)) if reduction == "mean" else doubled
+
+
+# mse_loss's gradient as one op, so create_graph records MseLossBackwardBackward0
+mse_loss_backward: OpDef = defop(
+    "mse_loss_backward",
+    _mse_backward,
+    (
+        lambda gg, o, g, x, y, reduction: mse_loss_backward(gg, x, y, reduction=reduction),
+        lambda gg, o, g, x, y, reduction: _mse_double_backward(gg * g, x, reduction),
+        lambda gg, o, g, x, y, reduction: -_mse_double_backward(gg * g, y, reduction),
+    ),
+    saves="OSS",
+    arg_names=("grad_output", "self", "target"),
+    rule="grad_grad_output = 2 * (self - target) * grad / n; "
+    "grad_self = 2 * grad * grad_output / numel(self) for 'mean'; "
+    "grad_target = -2 * grad * grad_output / numel(target) for 'mean'",
+)
 mse_loss = defop(
     "mse_loss",
     lambda x, y, reduction: _reduce((x - y) ** 2, reduction),
     (
-        lambda g, out, x, y, reduction: _mse_grad(g, x, y, reduction),
-        lambda g, out, x, y, reduction: -_mse_grad(g, x, y, reduction),
+        lambda g, out, x, y, reduction: mse_loss_backward(g, x, y, reduction=reduction),
+        lambda g, out, x, y, reduction: mse_loss_backward(g, y, x, reduction=reduction),
     ),
     saves="SS",
     arg_names=("self", "target"),
     rule="grad_input = grad * 2 * (input - target) / n; "
-    "grad_target = -grad * 2 * (input - target) / n",
+    "grad_target = grad * 2 * (target - input) / n",
 )
 
 
@@ -1082,16 +1158,43 @@ def _nll_forward(x: np.ndarray, target: np.ndarray, reduction: str, ignore_index
     return losses.sum() if reduction == "sum" else losses
 
 
-def _nll_backward(g: Any, out: Any, x: Any, target: np.ndarray, reduction: str, ignore_index):
+def _nll_backward_data(
+    g: np.ndarray, x: np.ndarray, target: np.ndarray, reduction: str, ignore_index: int
+) -> np.ndarray:
+    """PyTorch's nll_loss_backward kernel: zeros, with -grad (divided by the number of rows
+    kept, for 'mean') at each kept row's target class."""
     key, keep = _nll_rows(x, target, ignore_index)
-    weight = np.where(keep, -1.0, 0.0).astype(np_dtype(x))
-    if reduction == "mean":
-        weight = weight / keep.sum()
-    picked = mul(const(weight, g), g) if reduction != "none" else g * weight
-    return index_put(zeros_of(x, g), picked, key=key, accumulate=True)
+    if reduction == "mean":  # every row ignored: 0 / 0, then zeros as PyTorch's kernel
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = g / keep.sum()
+    picked = np.where(keep, -g, np.zeros((), x.dtype)).astype(x.dtype)
+    out = np.zeros(x.shape, x.dtype)
+    np.add.at(out, key, picked)
+    return out
 
 
-nll_loss = defop(
+# nll_loss's gradient as one op: NllLossBackwardBackward0, whose self-gradient is zeros
+nll_loss_backward: OpDef = defop(
+    "nll_loss_backward",
+    _nll_backward_data,
+    (
+        lambda gg, o, g, x, target, reduction, ignore_index: nll_loss(
+            gg, target=target, reduction=reduction, ignore_index=ignore_index
+        ),
+        lambda gg, o, g, x, target, reduction, ignore_index: zeros_of(gg, gg),
+    ),
+    quiet=True,
+    saves_attrs=True,  # PyTorch saves the target
+    arg_names=("grad_output", "self"),
+    rule="grad_grad_output = nll_loss(grad, target); grad_self = zeros like grad",
+)
+
+
+def _nll_backward(g: Any, out: Any, x: Any, target: np.ndarray, reduction: str, ignore_index):
+    return nll_loss_backward(g, x, target=target, reduction=reduction, ignore_index=ignore_index)
+
+
+nll_loss: OpDef = defop(
     "nll_loss",
     _nll_forward,
     (_nll_backward,),

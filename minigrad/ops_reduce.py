@@ -13,19 +13,25 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import dtypes
 from minigrad.dispatch import OpDef, defop
 from minigrad.ops import (
+    _count,
     _expand_back,
+    _numel,
     cat,
     const,
     index,
+    mean,
     mean_dim,
+    mul_scalar,
     np_dtype,
     raw,
     stack,
     sum_dim,
-    where,
+    unsqueeze,
 )
+from minigrad.ops_select import masked_fill
 from minigrad.ops_shift import cumsum, flip
 
 
@@ -49,18 +55,32 @@ def _spread(x: np.ndarray, dim: Any, correction: float, keepdim: bool, root: boo
 
 
 def _var_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:
-    dims = _all_dims(x, dim)
-    count = int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
-    centred = x - mean_dim(x, dim=dims, keepdim=True)
+    """PyTorch's var_backward: `(2 / (N - correction)) * grad * (self - self.mean(dim, true))`,
+    the scalar product first (MulBackward1), grad unsqueezed back where dims were dropped."""
+    if x.ndim == 0 or dim is None:
+        dof = _numel(x) - correction
+        if dof <= 0:  # 2 / 0 is inf: nan where self is its mean (inf * 0), else inf
+            values = raw(x)
+            at_mean = values == mean(values)
+            # at::where of two Python floats: the default dtype (a 0-d grad takes it)
+            fill = np.where(at_mean, np.nan, np.inf).astype(dtypes.get_default_dtype().np_type)
+            return g * const(fill, g)
+        centred = x - mean(x)  # C++ evaluates the right operand first
+        return mul_scalar(g, other=2.0 / dof) * centred
+    if not keepdim and x.ndim > 1:  # PyTorch's unsqueeze_multiple: one unsqueeze per dim
+        for d in sorted(dim):
+            g = unsqueeze(g, dim=d)
     with np.errstate(divide="ignore"):  # N == correction: inf, as PyTorch's double division
-        scale = np.float64(2.0) / np.float64(count - correction)
-    return _expand_back(g, x, dims, keepdim) * centred * float(scale)
+        scale = float(np.float64(2.0) / np.float64(_count(x, dim) - correction))
+    centred = x - mean_dim(x, dim=dim, keepdim=True)
+    return mul_scalar(g, other=scale) * centred
 
 
 def _std_backward(g: Any, out: Any, x: Any, dim: Any, correction: float, keepdim: bool) -> Any:
-    nonzero = raw(out) != 0
-    safe = where(out, 1.0, condition=nonzero)
-    g_var = where(g / (2 * safe), 0.0, condition=nonzero)  # std = 0: gradient 0, as PyTorch
+    """PyTorch's std_backward: var_backward of `(grad / (result * 2)).masked_fill_(result == 0,
+    0)` (std = 0: gradient 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g_var = masked_fill(g / mul_scalar(out, other=2), mask=raw(out) == 0, value=0)
     return _var_backward(g_var, None, x, dim, correction, keepdim)
 
 
@@ -71,7 +91,7 @@ var: OpDef = defop(
     saves="S",
     float_op=True,
     quiet=True,  # N <= correction: nan or inf; the method warns in PyTorch's words
-    rule="grad_self = grad * 2 (self - mean) / (N - correction)",
+    rule="grad_self = (2 / (N - correction)) * grad * (self - mean)",
 )
 std: OpDef = defop(
     "std",
@@ -81,7 +101,8 @@ std: OpDef = defop(
     saves_out=True,
     float_op=True,
     quiet=True,
-    rule="grad_self = grad * (self - mean) / ((N - correction) * result)",
+    rule="grad_self = (2 / (N - correction)) * grad / (2 * result) * (self - mean), "
+    "0 where result = 0",
 )
 
 

@@ -92,6 +92,20 @@ def _index_double_backward(lib: Any, x: Any) -> Any:
     return lib.autograd.grad((picked * picked).sum(), x, create_graph=True)[0]
 
 
+def _softmax_double_backward(lib: Any, x: Any, d: int, log: bool) -> Any:
+    """d/dx Σ softmax(x)² with create_graph: its graph holds _softmax_backward_data (or the
+    log_softmax one), whose own backward a further derivative runs."""
+    out = x.log_softmax(d) if log else x.softmax(d)
+    return lib.autograd.grad((out * out).sum(), x, create_graph=True)[0]
+
+
+def _loss_double_backward(lib: Any, loss: Any, *inputs: Any) -> Any:
+    """d/dx loss² with create_graph (times d/dtarget, for a float target): its graph holds the
+    loss's gradient op (mse_loss_backward, nll_loss_backward)."""
+    grads = lib.autograd.grad(loss * loss, inputs, create_graph=True)
+    return grads[0] * grads[1] if len(grads) > 1 else grads[0]
+
+
 def _setitem(lib: Any, x: Any, v: Any) -> Any:
     y = x * 1
     y[0] = v
@@ -371,6 +385,38 @@ OP_SPECS: list[OpSpec] = [
     OpSpec("stack", lambda L, x, y: L.stack((x, y), dim=-1), s.matrices("ab", "ab"), ("stack",)),
     OpSpec("softmax", lambda L, x, d: x.softmax(d), s.with_dim(), ("softmax",)),
     OpSpec("log_softmax", lambda L, x, d: L.log_softmax(x, d), s.with_dim(), ("log_softmax",)),
+    OpSpec(
+        "softmax_backward_data",
+        lambda L, x, d: _softmax_double_backward(L, x, d, log=False),
+        s.with_dim(),
+        ("_softmax_backward_data", "softmax", "mul", "sum", "expand", "add"),
+    ),
+    OpSpec(
+        "log_softmax_backward_data",
+        lambda L, x, d: _softmax_double_backward(L, x, d, log=True),
+        s.with_dim(),
+        ("_log_softmax_backward_data", "log_softmax", "mul", "sum", "expand", "add"),
+    ),
+    OpSpec(
+        "mse_loss_backward",
+        lambda L, x, y: _loss_double_backward(L, functional(L).mse_loss(x, y), x, y),
+        s.shapes().flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh))),
+        ("mse_loss_backward", "mse_loss", "mul", "add"),
+    ),
+    OpSpec(
+        "mse_loss_backward_none",
+        lambda L, x, y: _loss_double_backward(
+            L, functional(L).mse_loss(x, y, reduction="none").sum(), x
+        ),
+        s.shapes().flatmap(lambda sh: st.tuples(s.arrays(sh), s.arrays(sh))),
+        ("mse_loss_backward", "mse_loss", "mul", "sum", "expand", "add"),
+    ),
+    OpSpec(
+        "nll_loss_backward",
+        lambda L, x, t: _loss_double_backward(L, functional(L).nll_loss(x, t), x),
+        CLASSES,
+        ("nll_loss_backward", "nll_loss", "mul", "add"),
+    ),
     OpSpec(
         "mse_loss",
         lambda L, x, y: functional(L).mse_loss(x, y),

@@ -102,3 +102,67 @@ def test_gradient_graphs_match_torch(expression: str) -> None:
         assert (got is None) == (want is None)
         if got is not None:
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+F = "torch.nn.functional."
+LABELS = "torch.tensor([2, 0])"
+FORMULA_OPS = [
+    # var_backward: (2 / (N - correction)) * grad * (self - self.mean(dim, true)); std divides
+    # grad by 2 * result first (masked to 0 where result is 0)
+    "x.var()", "x.std()", "x.var(0)", "x.std(1)", "x.std(1, keepdim=True)", "x[0].std()",
+    "x.var((0, 1), correction=0)", "x.var(-1, keepdim=True, correction=2)", "x.std(0) * x",
+    "x.var(0, correction=2)", "x.var(correction=6)", "x.std(correction=6)", "(x * 0).std(1)",
+    "torch.var(x, 1, unbiased=False)", "torch.std(x, dim=(0, 1), keepdim=True)",
+    # one node for each softmax's gradient: _softmax_backward_data, _log_softmax_backward_data
+    "x.softmax(-1)", "x.softmax(0)", "x.log_softmax(1)", "x.log_softmax(0)",
+    "x.softmax(-1) * x", "x.log_softmax(-1).exp()", "s.softmax(0)", "s.log_softmax(0)",
+    F + "softmax(x * y, 1)", F + "log_softmax(x + y, 0)",
+    # the losses' gradients: MseLossBackwardBackward0, NllLossBackwardBackward0
+    F + "mse_loss(x, y)", F + "mse_loss(x, y, reduction='sum')",
+    F + "mse_loss(x, y, reduction='none')", F + "mse_loss(x * y, b)",
+    F + f"nll_loss(x, {LABELS})", F + f"nll_loss(x, {LABELS}, reduction='sum')",
+    F + f"nll_loss(x, {LABELS}, reduction='none')", F + "nll_loss(x, torch.tensor([1, -100]))",
+    F + f"cross_entropy(x, {LABELS})", F + f"cross_entropy(x * y, {LABELS}, reduction='sum')",
+    F + f"cross_entropy(x, {LABELS}, reduction='none')",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expression", FORMULA_OPS)
+def test_formula_op_gradient_graphs_match_torch(expression: str) -> None:
+    test_gradient_graphs_match_torch(expression)
+
+
+def _third_order(lib: Any, expression: str) -> tuple[list[Any], list[Any]]:
+    """Gradients of a weighted sum, of their weighted squares and of those: the second
+    gradients' graphs and the values of all three orders."""
+    f64 = lib.float64
+    x = lib.tensor([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]], dtype=f64, requires_grad=True)
+    y = lib.tensor([[0.5, 1.0, -2.0], [1.0, 0.25, 3.0]], dtype=f64, requires_grad=True)
+    b = lib.tensor([[1.0, 2.0, 3.0]], dtype=f64, requires_grad=True)
+    m = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=f64, requires_grad=True)
+    s = lib.tensor(2.0, dtype=f64, requires_grad=True)
+    out = eval(expression, {"torch": lib, "x": x, "y": y, "b": b, "m": m, "s": s})
+    leaves = (x, y, b, m, s)
+    weights = lib.tensor(np.linspace(-1.0, 2.0, out.numel()).reshape(tuple(out.shape)), dtype=f64)
+    grads = [lib.autograd.grad((out * weights).sum(), leaves, create_graph=True, allow_unused=True)]
+    graphs = []
+    for _ in range(2):
+        used = [g for g in grads[-1] if g is not None and g.requires_grad]
+        if not used:
+            break
+        total = sum((g * g * 0.5 + g.sin()).sum() for g in used)
+        grads.append(lib.autograd.grad(total, leaves, create_graph=True, allow_unused=True))
+        graphs.append([None if g is None else _chain(g.grad_fn, 3) for g in grads[-1]])
+    return graphs, [v for level in grads for v in _values(level)]
+
+
+@pytest.mark.parametrize("expression", FORMULA_OPS)
+def test_formula_op_third_order_gradients_match_torch(expression: str) -> None:
+    graphs, values = _third_order(minigrad, expression)
+    want_graphs, want_values = _third_order(torch, expression)
+    assert graphs == want_graphs
+    assert len(values) == len(want_values)
+    for got, want in zip(values, want_values, strict=True):
+        assert (got is None) == (want is None)
+        if got is not None:
+            np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-12)

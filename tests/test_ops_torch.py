@@ -22,6 +22,8 @@ DTYPES = ("float32", "float64")
 SECOND_ORDER = (
     "mul", "div", "pow_scalar", "pow_tensor", "exp", "log", "sqrt", "sin", "cos", "tanh",
     "sigmoid", "mm", "matmul", "softmax", "log_softmax", "mse_loss", "cross_entropy",
+    "softmax_backward_data", "log_softmax_backward_data", "mse_loss_backward",
+    "mse_loss_backward_none", "nll_loss_backward",
 )  # fmt: skip
 
 
