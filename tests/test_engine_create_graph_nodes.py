@@ -71,7 +71,8 @@ def _values(grads: Any) -> list[Any]:
     return [None if g is None else g.detach().numpy(force=True).astype(np.float64) for g in grads]
 
 
-def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any], list[Any]]:
+def _evaluated(lib: Any, expression: str) -> tuple[Any, tuple[Any, ...]]:
+    """`expression` of the float64 leaves x, y, b, m, s (all requiring grad), and the leaves."""
     f64 = lib.float64
     x = lib.tensor([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]], dtype=f64, requires_grad=True)
     y = lib.tensor([[0.5, 1.0, -2.0], [1.0, 0.25, 3.0]], dtype=f64, requires_grad=True)
@@ -79,7 +80,12 @@ def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any], list[Any]]:
     m = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=f64, requires_grad=True)
     s = lib.tensor(2.0, dtype=f64, requires_grad=True)
     out = eval(expression, {"torch": lib, "x": x, "y": y, "b": b, "m": m, "s": s})
-    leaves = (x, y, b, m, s)
+    return out, (x, y, b, m, s)
+
+
+def _graphs(lib: Any, expression: str) -> tuple[Any, Any, list[Any], list[Any]]:
+    f64 = lib.float64
+    out, leaves = _evaluated(lib, expression)
     upstream = lib.ones(out.shape, dtype=f64, requires_grad=True) * 2
     firsts = lib.autograd.grad(out, leaves, upstream, create_graph=True, allow_unused=True)
     used = [g for g in firsts if g is not None and g.requires_grad]
@@ -136,13 +142,7 @@ def _third_order(lib: Any, expression: str) -> tuple[list[Any], list[Any]]:
     """Gradients of a weighted sum, of their weighted squares and of those: the second
     gradients' graphs and the values of all three orders."""
     f64 = lib.float64
-    x = lib.tensor([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]], dtype=f64, requires_grad=True)
-    y = lib.tensor([[0.5, 1.0, -2.0], [1.0, 0.25, 3.0]], dtype=f64, requires_grad=True)
-    b = lib.tensor([[1.0, 2.0, 3.0]], dtype=f64, requires_grad=True)
-    m = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=f64, requires_grad=True)
-    s = lib.tensor(2.0, dtype=f64, requires_grad=True)
-    out = eval(expression, {"torch": lib, "x": x, "y": y, "b": b, "m": m, "s": s})
-    leaves = (x, y, b, m, s)
+    out, leaves = _evaluated(lib, expression)
     weights = lib.tensor(np.linspace(-1.0, 2.0, out.numel()).reshape(tuple(out.shape)), dtype=f64)
     grads = [lib.autograd.grad((out * weights).sum(), leaves, create_graph=True, allow_unused=True)]
     graphs = []
