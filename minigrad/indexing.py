@@ -207,10 +207,11 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     given = value
     # PyTorch's applySlicing checks the ints first (before the leaf checks)
     check_basic(_expand_ellipsis(_basic_part(key), t.ndim), tuple(t.shape))
-    if advanced:
+    region = None if advanced else t._data[key]  # what a basic key writes
+    if region is None:
         value = _strip_ones(value)
     else:
-        value = _copy_source(value, t._data[key].shape)
+        value = _copy_source(value, region.shape)
     grad = is_grad_enabled() and (t.requires_grad or getattr(value, "requires_grad", False))
     grad = grad and t._data.dtype.kind == "f"  # an integer tensor takes the values, no graph
     if is_grad_enabled() and NO_GRAD_VIEWS and t in NO_GRAD_VIEWS:
@@ -225,10 +226,10 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         )
     if is_grad_enabled():
         check_inplace(t, (value,))  # PyTorch's leaf errors come before the writing op's checks
-    _check_source_overlap(t, key, given, advanced)
-    if advanced:
+    _check_source_overlap(t, key, given, region)
+    if region is None:
         _check_index_put(t, key, value)
-    elif views.overlaps(t._data[key]):  # a copy into an expanded region writes one element twice
+    elif views.overlaps(region):  # a copy into an expanded region writes one element twice
         raise runtime("internal_overlap", OVERLAP, tensor=t)
     if grad:
         _record_write(t, key, value, advanced)
@@ -240,18 +241,21 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     rebase_views(t._base if t._base is not None else t)
 
 
-def _check_source_overlap(t: Tensor, key: tuple[Any, ...], value: Any, advanced: bool) -> None:
+def _check_source_overlap(
+    t: Tensor, key: tuple[Any, ...], value: Any, region: np.ndarray | None
+) -> None:
     """PyTorch's error for a value that shares memory with what `t[key] = value` writes: a
-    copy (basic key) refuses a partial overlap with t[key]; index_put_ any overlap with t. A
-    0-d value is a fill, and one element under a single bool mask a masked_fill: unchecked."""
+    copy (basic key: `region` is t[key]) refuses a partial overlap with it; index_put_ any
+    overlap with t. A 0-d value is a fill, and one element under a single bool mask a
+    masked_fill: unchecked."""
     if not isinstance(value, Tensor):
         return
-    if advanced:
+    if region is None:
         mask = len(key) == 1 and key[0].dtype == bool
         if not (mask and value._data.size == 1):
             check_no_overlap(t, value, partial_only=False)
     elif value._data.ndim:
-        check_no_overlap(t, value, target=t._data[key])
+        check_no_overlap(t, value, target=region)
 
 
 def _value_of(t: Tensor, value: Any) -> Any:

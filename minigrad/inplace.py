@@ -32,10 +32,9 @@ def inplace(op: OpDef, t: Tensor, *args: Any, **attrs: Any) -> Tensor:
     if _state.enabled:
         check_inplace(t, args)
     check_overlap(t)  # TensorIterator checks memory overlaps before shapes and dtypes
-    if op.name not in FILLS:
+    if op.name not in OVERLAP_CHECKED:
         for a in (*args, *attrs.values()):  # clamp_'s bounds are attributes
-            if isinstance(a, Tensor):
-                check_no_overlap(t, a, partial_only=op.name != "index_put_")
+            check_no_overlap(t, a)
     result = op(t, *args, **attrs)
     node = result.grad_fn
     if isinstance(node, OpNode) and node._inputs and node._inputs[0] is t:
@@ -199,9 +198,12 @@ OVERLAP = (
 )
 
 
-# ops that take their tensor argument as a number (PyTorch's fill_ and masked_fill_ call
-# value.item()): no overlap check
-FILLS = frozenset({"fill_tensor", "masked_fill_tensor", "copy_slices"})  # setitem checks its own
+# ops inplace() does not check for overlap: fill_ and masked_fill_ take their tensor as a
+# number (PyTorch calls value.item()); setitem and Tensor.copy_ check the value they were given
+# (index_put_ refuses any overlap) before it is viewed or expanded into the op's argument
+OVERLAP_CHECKED = frozenset(
+    {"fill_tensor", "masked_fill_tensor", "copy_slices", "index_put_", "copy_"}
+)
 PARTIAL_OVERLAP = (
     "unsupported operation: some elements of the input tensor and the written-to tensor refer "
     "to a single memory location. Please clone() the tensor before performing the operation."

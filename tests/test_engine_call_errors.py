@@ -134,6 +134,10 @@ OVERLAPS = [
     "m = torch.ones(2, 3)\nm[1:] = m[:1]", "m = torch.ones(3, 1)\nm.add_(m.t())",
     "x[[0, 1]] = x[0]", "x[x > 2] = x[0:1]", "x[x > 2] = x[3:5]", "x.copy_(x[:1])",
     "w = torch.ones(5, requires_grad=True)\nz = w * 1\nz[1:] = z[:-1]",
+    "w = torch.arange(5., requires_grad=True)\nz = w * 1\nz[z > 2] = z[0:1]",
+    "w = torch.arange(5., requires_grad=True)\nz = w * 1\nz[[0, 1]] = z[3:]",
+    "w = torch.arange(5., requires_grad=True)\nz = w * 1\nz.copy_(z[:1])",
+    "w = torch.arange(5., requires_grad=True)\nz = w * 1\nz[:] = z",
     "w = torch.ones(5, requires_grad=True)\nz = w * 1\nz[1:] = z[:1].detach()\nz.sum().backward()",
 ]  # fmt: skip
 
